@@ -1,0 +1,99 @@
+package dev.ferry.shared;
+
+import dev.ferry.shared.aws.AwsClients;
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.idempotency.IdempotencyStore;
+import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.secrets.SecretsProvider;
+import dev.ferry.shared.spec.IntegrationRegistry;
+import dev.ferry.shared.spec.SpecLoader;
+import dev.ferry.shared.steps.DeliverStep;
+import dev.ferry.shared.steps.FetchStep;
+import dev.ferry.shared.steps.TransformStep;
+import dev.ferry.shared.steps.WebhookStep;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Wires Ferry's parts from configuration. Each function asks only for its own step, and only the
+ * clients that step needs are built (and their SDK classes loaded).
+ */
+public final class FerryRuntime {
+
+    private final FerryConfig config;
+    private final Clock clock;
+    private IntegrationRegistry integrations;
+    private QueueSender queueSender;
+    private SecretsProvider secrets;
+    private IdempotencyStore idempotency;
+    private HttpCaller http;
+
+    public FerryRuntime(FerryConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public FerryConfig config() {
+        return config;
+    }
+
+    public synchronized IntegrationRegistry integrations() {
+        if (integrations == null) {
+            List<Path> dirs = config.get(FerryConfig.INTEGRATIONS_DIR)
+                    .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList())
+                    .orElse(List.of());
+            integrations = IntegrationRegistry.load(new SpecLoader(config::get, config.localMode()), dirs);
+        }
+        return integrations;
+    }
+
+    public synchronized QueueSender queueSender() {
+        if (queueSender == null) {
+            queueSender = new QueueSender(AwsClients.sqs(config));
+        }
+        return queueSender;
+    }
+
+    public synchronized SecretsProvider secrets() {
+        if (secrets == null) {
+            secrets = new SecretsProvider(AwsClients.secretsManager(config), config.secretsTtl(), clock);
+        }
+        return secrets;
+    }
+
+    public synchronized IdempotencyStore idempotency() {
+        if (idempotency == null) {
+            idempotency = new IdempotencyStore(AwsClients.dynamoDb(config), config.idempotencyTable(), config.lease(),
+                    config.idempotencyTtl(), clock);
+        }
+        return idempotency;
+    }
+
+    public synchronized HttpCaller http() {
+        if (http == null) {
+            http = new HttpCaller(config.httpTimeout());
+        }
+        return http;
+    }
+
+    public WebhookStep webhookStep() {
+        return new WebhookStep(integrations(), secrets(), idempotency(), queueSender(), config, clock);
+    }
+
+    public FetchStep fetchStep() {
+        return new FetchStep(integrations(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+    }
+
+    public TransformStep transformStep() {
+        return new TransformStep(integrations(), queueSender(), config, clock);
+    }
+
+    public DeliverStep deliverStep() {
+        return new DeliverStep(integrations(), idempotency(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ferry.shared.http;
+
+import dev.ferry.shared.envelope.FailureKind;
+
+/**
+ * A classified failure of one record at one step. Retryable and throttled failures go back to the
+ * queue with a delay; permanent ones go to the dead-letter queue at once.
+ */
+public class StepFailure extends RuntimeException {
+    private final FailureKind kind;
+    private final Integer httpStatus;
+    private final String detail;
+    private Integer retryAfterSeconds;
+
+    public StepFailure(FailureKind kind, String reason, Integer httpStatus, String detail) {
+        super(reason);
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+        this.detail = detail;
+    }
+
+    public static StepFailure permanent(String reason) {
+        return new StepFailure(FailureKind.PERMANENT, reason, null, null);
+    }
+
+    public static StepFailure retryable(String reason) {
+        return new StepFailure(FailureKind.RETRYABLE, reason, null, null);
+    }
+
+    public FailureKind kind() {
+        return kind;
+    }
+
+    public Integer httpStatus() {
+        return httpStatus;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public StepFailure retryAfterSeconds(int seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+}

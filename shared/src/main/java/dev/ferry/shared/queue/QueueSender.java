@@ -1,0 +1,107 @@
+package dev.ferry.shared.queue;
+
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.json.Json;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts envelopes on SQS queues. Trace id and integration also travel as message attributes, so they
+ * can be seen without parsing the body. A message over SQS' 1 MiB limit is refused here, whole,
+ * with a clear error: it is never truncated.
+ */
+public final class QueueSender {
+
+    /** SQS' limit for one message, body and attributes together, and for one batch. */
+    public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+    public static final int MAX_BATCH_ENTRIES = 10;
+    public static final String ATTR_TRACE_ID = "ferry-trace-id";
+    public static final String ATTR_INTEGRATION = "ferry-integration";
+
+    private final SqsClient sqs;
+
+    public QueueSender(SqsClient sqs) {
+        this.sqs = sqs;
+    }
+
+    public void send(String queueUrl, Envelope envelope, int delaySeconds) {
+        Encoded message = encode(envelope);
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
+                .messageAttributes(message.attributes()).delaySeconds(Math.clamp(delaySeconds, 0, 900)));
+    }
+
+    /**
+     * Sends envelopes with SendMessageBatch, ten (and at most 1 MiB) per call. Every envelope is checked
+     * before anything is sent. Entries SQS refused are retried once, then reported.
+     */
+    public void sendAll(String queueUrl, List<Envelope> envelopes) {
+        List<Encoded> messages = envelopes.stream().map(QueueSender::encode).toList();
+        List<Encoded> batch = new ArrayList<>();
+        int batchBytes = 0;
+        for (Encoded m : messages) {
+            if (batch.size() == MAX_BATCH_ENTRIES || batchBytes + m.size() > MAX_MESSAGE_BYTES) {
+                sendBatch(queueUrl, batch);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+            batch.add(m);
+            batchBytes += m.size();
+        }
+        if (!batch.isEmpty()) {
+            sendBatch(queueUrl, batch);
+        }
+    }
+
+    private void sendBatch(String queueUrl, List<Encoded> batch) {
+        List<Encoded> pending = batch;
+        for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                Encoded m = pending.get(i);
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .messageBody(m.body()).messageAttributes(m.attributes()).build());
+            }
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            List<Encoded> failed = new ArrayList<>();
+            for (BatchResultErrorEntry error : response.failed()) {
+                failed.add(pending.get(Integer.parseInt(error.id())));
+            }
+            if (!failed.isEmpty() && round == 1) {
+                BatchResultErrorEntry first = response.failed().getFirst();
+                throw new QueueException(failed.size() + " of " + batch.size() + " messages were refused by " + queueUrl
+                        + ": " + first.code() + " " + first.message());
+            }
+            pending = failed;
+        }
+    }
+
+    record Encoded(String body, Map<String, MessageAttributeValue> attributes, int size) {
+    }
+
+    static Encoded encode(Envelope envelope) {
+        String body = Json.write(envelope);
+        Map<String, MessageAttributeValue> attributes = Map.of(
+                ATTR_TRACE_ID, string(envelope.traceId()),
+                ATTR_INTEGRATION, string(envelope.integration()));
+        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        for (var a : attributes.entrySet()) {
+            size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().stringValue().length();
+        }
+        if (size > MAX_MESSAGE_BYTES) {
+            throw new RecordTooLargeException(envelope.integration(), envelope.recordId(), size, MAX_MESSAGE_BYTES);
+        }
+        return new Encoded(body, attributes, size);
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ferry.shared.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One integration, as declared in {@code integrations/NAME.yaml}: where records come from, how they
+ * are verified, how their fields map, and where they go. Credentials are referred to by secret name.
+ */
+public record IntegrationSpec(
+        String name,
+        String description,
+        String owner,
+        Source source,
+        Webhook webhook,
+        String schedule,
+        Map<String, FieldRule> mapping,
+        Destination destination,
+        Limits limits) {
+
+    public IntegrationSpec {
+        mapping = mapping == null ? Map.of() : new LinkedHashMap<>(mapping);
+        limits = limits == null ? new Limits(null) : limits;
+    }
+
+    /**
+     * @param recordId JSON Pointer to the record's id in a source record
+     * @param version  optional JSON Pointer to a value that changes with each change of the record
+     *                 (e.g. /updated_at); part of the idempotency key
+     * @param get      how to fetch one record by id (thin webhooks)
+     * @param list     how to poll for records (schedule)
+     */
+    public record Source(String recordId, String version, Auth auth, Get get, ListRequest list) {
+    }
+
+    /** {@code url} may hold {@code {id}}, replaced by the URL-encoded record id. */
+    public record Get(String url, String recordPath) {
+    }
+
+    public record ListRequest(String url, String recordsPath) {
+    }
+
+    /**
+     * Outbound credentials, from one Secrets Manager secret holding a JSON object.
+     *
+     * @param type   none, bearer or api-key
+     * @param secret the secret's name or ARN
+     * @param field  the JSON field of the secret holding the value
+     * @param header the header an api-key goes in (default X-Api-Key)
+     */
+    public record Auth(String type, String secret, String field, String header) {
+    }
+
+    /**
+     * @param mode             full (the body is the record) or thin (the body only names it; fetch gets it)
+     * @param deliveryIdHeader the header carrying the provider's unique delivery id
+     * @param signature        how the body is signed
+     */
+    public record Webhook(String mode, String deliveryIdHeader, Signature signature) {
+        public boolean thin() {
+            return "thin".equals(mode);
+        }
+    }
+
+    /**
+     * HMAC-SHA256 over the raw body, hex-encoded in {@code header} after {@code prefix}.
+     */
+    public record Signature(String header, String prefix, String secret, String field) {
+    }
+
+    /**
+     * One output field: copied {@code from} a JSON Pointer of the source record, or a constant {@code value}.
+     */
+    public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required) {
+        public boolean isRequired() {
+            return Boolean.TRUE.equals(required);
+        }
+    }
+
+    /**
+     * @param method POST or PUT
+     * @param url    may hold {@code {recordId}}
+     */
+    public record Destination(String method, String url, Auth auth, Map<String, String> headers) {
+        public Destination {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+
+    public record Limits(Integer maxBodyBytes) {
+    }
+}

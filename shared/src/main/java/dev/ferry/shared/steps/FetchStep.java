@@ -1,0 +1,132 @@
+package dev.ferry.shared.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.ScheduledEvent;
+import dev.ferry.shared.lambda.SqsBatchResponse;
+import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.spec.IntegrationRegistry;
+import dev.ferry.shared.spec.IntegrationSpec;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fetch step: a schedule polls the source's list endpoint; a fetch request (a thin webhook) gets
+ * one record by id. Records found are queued for transform, ten per SendMessageBatch call.
+ */
+public final class FetchStep {
+
+    private static final Logger LOG = Logger.getLogger(FetchStep.class);
+    public static final String STEP = "fetch";
+
+    private final IntegrationRegistry integrations;
+    private final HttpCaller http;
+    private final OutboundAuth auth;
+    private final QueueSender sender;
+    private final SqsBatchRunner runner;
+    private final FerryConfig config;
+    private final Clock clock;
+
+    public FetchStep(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, QueueSender sender,
+                     FerryConfig config, Clock clock) {
+        this.integrations = integrations;
+        this.http = http;
+        this.auth = auth;
+        this.sender = sender;
+        this.config = config;
+        this.clock = clock;
+        this.runner = new SqsBatchRunner(STEP, sender, config.queueUrl(FerryConfig.Queue.FETCH),
+                config.queueUrl(FerryConfig.Queue.FETCH_DLQ), config.maxAttempts(), config.retryBaseDelaySeconds(), clock);
+    }
+
+    /** Polls one integration's source; a failure throws, so the scheduler's retry policy applies. */
+    public int poll(ScheduledEvent event) {
+        String name = event.integration();
+        if (name == null) {
+            throw new IllegalArgumentException("scheduled event has no detail.integration: nothing to poll");
+        }
+        IntegrationSpec spec = integrations.require(name);
+        if (spec.source().list() == null) {
+            throw new IllegalArgumentException("integration '" + name + "' has no source.list to poll");
+        }
+        JsonNode page = get(spec, spec.source().list().url());
+        JsonNode records = Json.at(page, spec.source().list().recordsPath());
+        if (!records.isArray()) {
+            throw StepFailure.permanent("GET " + spec.source().list().url() + ": no array at "
+                    + spec.source().list().recordsPath());
+        }
+        String traceId = event.id();
+        List<Envelope> envelopes = new ArrayList<>();
+        for (JsonNode record : records) {
+            String recordId = Json.textAt(record, spec.source().recordId());
+            if (recordId == null) {
+                LOG.errorf("fetch %s: a source record has no id at %s; skipped (trace %s)", name,
+                        spec.source().recordId(), traceId);
+                continue;
+            }
+            envelopes.add(Envelope.fresh(name, recordId, IdempotencyKeys.forRecord(spec, recordId, record), null,
+                    new Envelope.SourceInfo("schedule", traceId, clock.instant(), false), record));
+        }
+        sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+        LOG.infof("fetch %s: polled %d records, queued %d for transform", name, records.size(), envelopes.size());
+        return envelopes.size();
+    }
+
+    /** Fetch requests from the fetch queue: one record each, by id. */
+    public SqsBatchResponse fetchRequests(SqsEvent event) {
+        return runner.run(event, this::fetchOne);
+    }
+
+    private void fetchOne(Envelope request) {
+        IntegrationSpec spec = integrations.require(request.integration());
+        if (spec.source().get() == null) {
+            throw StepFailure.permanent("integration '" + spec.name() + "' has no source.get to fetch a record by id");
+        }
+        String url = spec.source().get().url().replace("{id}", URLEncoder.encode(request.recordId(), StandardCharsets.UTF_8));
+        JsonNode record = Json.at(get(spec, url), spec.source().get().recordPath());
+        if (record.isMissingNode() || !record.isObject()) {
+            throw StepFailure.permanent("GET " + url + ": no record object at " + spec.source().get().recordPath());
+        }
+        Envelope fetched = request.next(record, new Envelope.SourceInfo(request.source() == null ? "fetch-request"
+                        : request.source().trigger(), request.source() == null ? null : request.source().deliveryId(),
+                        request.source() == null ? clock.instant() : request.source().receivedAt(), false))
+                .withIdempotencyKey(IdempotencyKeys.forRecord(spec, request.recordId(), record));
+        sender.send(config.queueUrl(FerryConfig.Queue.TRANSFORM), fetched, 0);
+        LOG.infof("fetch %s: record %s fetched, queued for transform [trace %s]", spec.name(), request.recordId(),
+                request.traceId());
+    }
+
+    private JsonNode get(IntegrationSpec spec, String url) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Accept", "application/json");
+        auth.apply(spec.source().auth(), headers);
+        HttpCaller.Response response;
+        try {
+            response = http.send("GET", url, headers, null);
+        } catch (StepFailure f) {
+            if (f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
+                auth.forget(spec.source().auth());
+            }
+            throw f;
+        }
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw StepFailure.permanent("GET " + url + " answered " + response.status() + " with a body that is not JSON");
+        }
+    }
+}

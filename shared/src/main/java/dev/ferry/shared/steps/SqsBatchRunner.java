@@ -1,0 +1,155 @@
+package dev.ferry.shared.steps;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ferry.shared.config.ConfigurationException;
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.envelope.Failure;
+import dev.ferry.shared.envelope.FailureKind;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.lambda.SqsBatchResponse;
+import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.queue.RecordTooLargeException;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Runs one step over an SQS batch, record by record, so one record's failure never fails or repeats
+ * the others. A failed record is not simply handed back: it is re-queued with its failure appended
+ * and a backoff delay (retryable, throttled), or sent to the step's dead-letter queue with its whole
+ * history (permanent, or out of attempts). Only when that hand-off itself fails is the message listed
+ * in {@code batchItemFailures}, so SQS redelivers it and, in the end, redrives it.
+ */
+public final class SqsBatchRunner {
+
+    private static final Logger LOG = Logger.getLogger(SqsBatchRunner.class);
+
+    private final String step;
+    private final QueueSender sender;
+    private final String queueUrl;
+    private final String deadLetterUrl;
+    private final int maxAttempts;
+    private final int baseDelaySeconds;
+    private final Clock clock;
+
+    public SqsBatchRunner(String step, QueueSender sender, String queueUrl, String deadLetterUrl, int maxAttempts,
+                          int baseDelaySeconds, Clock clock) {
+        this.step = step;
+        this.sender = sender;
+        this.queueUrl = queueUrl;
+        this.deadLetterUrl = deadLetterUrl;
+        this.maxAttempts = maxAttempts;
+        this.baseDelaySeconds = baseDelaySeconds;
+        this.clock = clock;
+    }
+
+    public SqsBatchResponse run(SqsEvent event, Consumer<Envelope> work) {
+        List<String> handBack = new ArrayList<>();
+        for (SqsEvent.Message message : event.records()) {
+            Envelope envelope;
+            try {
+                envelope = decode(message);
+            } catch (IOException | IllegalArgumentException e) {
+                if (!deadLetterUnreadable(message, e)) {
+                    handBack.add(message.messageId());
+                }
+                continue;
+            }
+            try {
+                work.accept(envelope);
+            } catch (RuntimeException e) {
+                if (!handleFailure(envelope, classify(e))) {
+                    handBack.add(message.messageId());
+                }
+            }
+        }
+        return SqsBatchResponse.of(handBack);
+    }
+
+    static StepFailure classify(RuntimeException e) {
+        return switch (e) {
+            case StepFailure f -> f;
+            case ConfigurationException c -> StepFailure.permanent("configuration: " + c.getMessage());
+            case RecordTooLargeException t -> StepFailure.permanent(t.getMessage());
+            default -> StepFailure.retryable("unexpected " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        };
+    }
+
+    private Envelope decode(SqsEvent.Message message) throws IOException {
+        Envelope envelope = Json.read(message.body(), Envelope.class);
+        if (envelope == null || envelope.integration() == null) {
+            throw new IllegalArgumentException("not a Ferry envelope (no integration)");
+        }
+        if (envelope.version() > Envelope.CURRENT_VERSION) {
+            throw new IllegalArgumentException("envelope version " + envelope.version()
+                    + " is newer than this function understands (" + Envelope.CURRENT_VERSION + ")");
+        }
+        return envelope;
+    }
+
+    /** @return false when the hand-off failed and SQS must redeliver */
+    private boolean handleFailure(Envelope envelope, StepFailure failure) {
+        int attempt = envelope.attempt() + 1;
+        Envelope failed = envelope.withFailure(new Failure(step, attempt, failure.kind(), failure.getMessage(),
+                failure.httpStatus(), failure.detail(), clock.instant()));
+        boolean dead = failure.kind() == FailureKind.PERMANENT || attempt >= maxAttempts;
+        try {
+            if (dead) {
+                sender.send(deadLetterUrl, failed, 0);
+                LOG.errorf("%s: record %s of %s dead-lettered after attempt %d (%s): %s [trace %s]", step,
+                        envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), failure.getMessage(),
+                        envelope.traceId());
+            } else {
+                int delay = delaySeconds(failure, attempt);
+                sender.send(queueUrl, failed, delay);
+                LOG.warnf("%s: record %s of %s failed attempt %d (%s), retrying in %ds: %s [trace %s]", step,
+                        envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), delay,
+                        failure.getMessage(), envelope.traceId());
+            }
+            return true;
+        } catch (RuntimeException sendFailure) {
+            LOG.errorf("%s: record %s of %s failed (%s) and could not be re-queued (%s); SQS will redeliver it [trace %s]",
+                    step, envelope.recordId(), envelope.integration(), failure.getMessage(),
+                    sendFailure.getClass().getSimpleName(), envelope.traceId());
+            return false;
+        }
+    }
+
+    /** Exponential backoff with full jitter, or the API's own Retry-After; at most SQS' 900 s. */
+    int delaySeconds(StepFailure failure, int attempt) {
+        if (failure.retryAfterSeconds() != null) {
+            return Math.min(900, failure.retryAfterSeconds());
+        }
+        if (baseDelaySeconds <= 0) {
+            return 0;
+        }
+        long cap = Math.min(900L, (long) baseDelaySeconds << Math.min(attempt - 1, 20));
+        return (int) ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+    }
+
+    private boolean deadLetterUnreadable(SqsEvent.Message message, Exception e) {
+        String integration = message.messageAttributes() != null && message.messageAttributes().get(QueueSender.ATTR_INTEGRATION) != null
+                ? message.messageAttributes().get(QueueSender.ATTR_INTEGRATION).stringValue() : "unknown";
+        String reason = "unreadable message " + message.messageId() + ": "
+                + (e instanceof IOException ? "not valid envelope JSON" : e.getMessage());
+        Envelope wrapper = new Envelope(Envelope.CURRENT_VERSION, integration, null, null, null, 1, null,
+                TextNode.valueOf(message.body()),
+                List.of(new Failure(step, 1, FailureKind.PERMANENT, reason, null, null, clock.instant())));
+        try {
+            sender.send(deadLetterUrl, wrapper, 0);
+            LOG.errorf("%s: %s; dead-lettered as it came", step, reason);
+            return true;
+        } catch (RuntimeException sendFailure) {
+            LOG.errorf("%s: %s, and it could not be dead-lettered (%s)", step, reason, sendFailure.getClass().getSimpleName());
+            return false;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ferry.shared.steps;
+
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.lambda.SqsBatchResponse;
+import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.mapping.FieldMapper;
+import dev.ferry.shared.mapping.MappingException;
+import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.spec.IntegrationRegistry;
+import dev.ferry.shared.spec.IntegrationSpec;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+
+/** The transform step: applies the integration's mapping and queues the result for delivery. */
+public final class TransformStep {
+
+    private static final Logger LOG = Logger.getLogger(TransformStep.class);
+    public static final String STEP = "transform";
+
+    private final IntegrationRegistry integrations;
+    private final QueueSender sender;
+    private final SqsBatchRunner runner;
+    private final String deliverQueue;
+    private final FieldMapper mapper = new FieldMapper();
+
+    public TransformStep(IntegrationRegistry integrations, QueueSender sender, FerryConfig config, Clock clock) {
+        this.integrations = integrations;
+        this.sender = sender;
+        this.deliverQueue = config.queueUrl(FerryConfig.Queue.DELIVER);
+        this.runner = new SqsBatchRunner(STEP, sender, config.queueUrl(FerryConfig.Queue.TRANSFORM),
+                config.queueUrl(FerryConfig.Queue.TRANSFORM_DLQ), config.maxAttempts(), config.retryBaseDelaySeconds(), clock);
+    }
+
+    public SqsBatchResponse handle(SqsEvent event) {
+        return runner.run(event, this::transform);
+    }
+
+    private void transform(Envelope envelope) {
+        IntegrationSpec spec = integrations.require(envelope.integration());
+        if (envelope.source() != null && envelope.source().thin()) {
+            throw StepFailure.permanent("record " + envelope.recordId() + " is a thin event that was never fetched");
+        }
+        var mapped = map(spec, envelope);
+        sender.send(deliverQueue, envelope.next(mapped, envelope.source()), 0);
+        LOG.infof("transform %s: record %s mapped, queued for delivery [trace %s]", spec.name(), envelope.recordId(),
+                envelope.traceId());
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode map(IntegrationSpec spec, Envelope envelope) {
+        try {
+            return mapper.map(spec.mapping(), envelope.payload());
+        } catch (MappingException e) {
+            throw StepFailure.permanent("mapping failed for record " + envelope.recordId() + ": " + e.getMessage());
+        }
+    }
+}
