@@ -1,0 +1,92 @@
+package dev.ferry.local;
+
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.secrets.WebhookSignature;
+import dev.ferry.testing.AwsEmulators;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ferry dev}: the whole pipeline on embedded emulators (ElasticMQ, DynamoDB Local, moto), the
+ * repo's integrations plus the sandbox one, and a local webhook endpoint. Ctrl-C stops it all.
+ */
+public final class FerryDev {
+
+    public static void main(String[] args) throws Exception {
+        int port = 8787;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "dev" -> { }
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("usage: ferry dev [--port 8787]");
+                    return;
+                }
+                default -> {
+                    System.err.println("ferry: unknown argument '" + args[i] + "' (usage: ferry dev [--port 8787])");
+                    System.exit(2);
+                }
+            }
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        Path root = Path.of("").toAbsolutePath();
+        if (!Files.isDirectory(root.resolve("integrations")) || !Files.isDirectory(root.resolve("sandbox/integrations"))) {
+            System.err.println("ferry: run me from the repository root (no integrations/ or sandbox/integrations/ here)");
+            System.exit(2);
+        }
+
+        System.out.println("ferry dev: starting ElasticMQ, DynamoDB Local and moto on 127.0.0.1 ...");
+        AwsEmulators aws = AwsEmulators.start();
+        SandboxApis sandbox = new SandboxApis(aws);
+        Map<String, String> settings = new HashMap<>(sandbox.settings());
+        settings.put(FerryConfig.INTEGRATIONS_DIR, root.resolve("integrations") + "," + root.resolve("sandbox/integrations"));
+        settings.put(FerryConfig.RETRY_BASE_DELAY, "2");
+        LocalFerry ferry;
+        try {
+            ferry = new LocalFerry(aws, settings).startPollers();
+        } catch (RuntimeException e) {
+            System.err.println("ferry: cannot start: " + e.getMessage());
+            sandbox.close();
+            aws.close();
+            System.exit(1);
+            return;
+        }
+        sandbox.onDelivery(line -> System.out.println("DELIVERED  " + line));
+        LocalHttpApi api = new LocalHttpApi(ferry, port);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nferry dev: stopping ...");
+            api.close();
+            ferry.close();
+            sandbox.close();
+            aws.close();
+            System.out.println("ferry dev: stopped.");
+            stopped.countDown();
+        }, "ferry-dev-shutdown"));
+
+        String body = "{\"id\":\"c-1001\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"plan\":\"pro\","
+                + "\"updated_at\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "\",\"address\":{\"city\":\"London\",\"country\":\"GB\"}}";
+        String signature = "sha256=" + WebhookSignature.hexHmacSha256(sandbox.webhookKey(), body.getBytes(StandardCharsets.UTF_8));
+        String base = "http://127.0.0.1:" + api.port();
+        System.out.println();
+        System.out.println("ferry dev is running. Integrations: " + String.join(", ",
+                ferry.runtime().integrations().all().stream().map(s -> s.name()).toList()));
+        System.out.println("Send the sandbox a signed webhook (its record appears below as DELIVERED):");
+        System.out.println();
+        System.out.println("  curl -sS -X POST " + base + "/webhooks/sandbox-contacts -H 'Content-Type: application/json' \\");
+        System.out.println("    -H 'X-Sandbox-Delivery: " + UUID.randomUUID() + "' -H 'X-Sandbox-Signature: " + signature + "' \\");
+        System.out.println("    --data-binary '" + body + "'");
+        System.out.println();
+        System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
+        System.out.println("Ctrl-C stops everything.");
+        stopped.await();
+    }
+}

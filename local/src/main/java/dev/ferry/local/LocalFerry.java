@@ -1,0 +1,115 @@
+package dev.ferry.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.deliver.DeliverFunction;
+import dev.ferry.fetch.FetchFunction;
+import dev.ferry.shared.FerryRuntime;
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.json.Json;
+import dev.ferry.testing.AwsEmulators;
+import dev.ferry.testing.LocalLambdaContext;
+import dev.ferry.testing.SqsEventSource;
+import dev.ferry.transform.TransformFunction;
+import dev.ferry.webhook.WebhookFunction;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The four Lambda functions, wired as on AWS: the same handler classes, fed the same event JSON, by
+ * SQS event sources that behave like Lambda's, over embedded emulators. Used by {@code ferry dev} and
+ * by the end-to-end tests.
+ */
+public final class LocalFerry implements AutoCloseable {
+
+    private final AwsEmulators aws;
+    private final FerryRuntime runtime;
+    private final WebhookFunction webhook;
+    private final FetchFunction fetch;
+    private final TransformFunction transform;
+    private final DeliverFunction deliver;
+    private final List<SqsEventSource> sources = new ArrayList<>();
+
+    public LocalFerry(AwsEmulators aws, Map<String, String> settings) {
+        this.aws = aws;
+        Map<String, String> config = new HashMap<>(aws.config());
+        config.put(FerryConfig.LOCAL_MODE, "true");
+        config.putAll(settings);
+        this.runtime = new FerryRuntime(FerryConfig.of(config), Clock.systemUTC());
+        // Load and check every spec now, so a bad one stops the start with its problems listed.
+        runtime.integrations();
+        this.webhook = new WebhookFunction(runtime.webhookStep());
+        this.fetch = new FetchFunction(runtime.fetchStep());
+        this.transform = new TransformFunction(runtime.transformStep());
+        this.deliver = new DeliverFunction(runtime.deliverStep());
+        sources.add(source(FerryConfig.Queue.FETCH, fetch, "ferry-fetch"));
+        sources.add(source(FerryConfig.Queue.TRANSFORM, transform, "ferry-transform"));
+        sources.add(source(FerryConfig.Queue.DELIVER, deliver, "ferry-deliver"));
+    }
+
+    private SqsEventSource source(FerryConfig.Queue queue, RequestStreamHandler handler, String name) {
+        return new SqsEventSource(aws.sqs(), aws.queueUrl(queue), aws.queueArn(queue), handler, name);
+    }
+
+    public FerryRuntime runtime() {
+        return runtime;
+    }
+
+    /** Starts polling the three queues in the background, as Lambda's event source mappings do. */
+    public LocalFerry startPollers() {
+        sources.forEach(SqsEventSource::start);
+        return this;
+    }
+
+    /** Invokes the webhook function with an HTTP API / Function URL event; answers its JSON response. */
+    public JsonNode invokeWebhook(String eventJson) {
+        return invoke(webhook, "ferry-webhook", eventJson);
+    }
+
+    /** Invokes the fetch function with a scheduled event for one integration. */
+    public JsonNode invokeSchedule(String integration) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.scheduler");
+        event.put("time", Instant.now().toString());
+        event.put("region", runtime.config().region());
+        event.putArray("resources");
+        event.putObject("detail").put("integration", integration);
+        return invoke(fetch, "ferry-fetch", Json.write(event));
+    }
+
+    public JsonNode invokeFetch(String eventJson) {
+        return invoke(fetch, "ferry-fetch", eventJson);
+    }
+
+    private static JsonNode invoke(RequestStreamHandler handler, String function, String eventJson) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out,
+                    new LocalLambdaContext(function));
+            return Json.MAPPER.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sources.forEach(SqsEventSource::close);
+    }
+}
