@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
  * Calls source and destination APIs with the JDK's HTTP client and turns every outcome into either a
@@ -39,11 +43,24 @@ public final class HttpCaller {
 
     /** Sends the request; answers 2xx responses, throws a classified failure for everything else. */
     public Response send(String method, String url, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        HttpResponse<String> response;
         String target = method + " " + redactQuery(url);
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        } catch (IllegalArgumentException e) {
+            // The JDK's message quotes the whole URL, query string (and any key in it) included.
+            throw StepFailure.permanent(target + ": the request cannot be built (invalid URL)");
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            try {
+                request.header(header.getKey(), header.getValue());
+            } catch (IllegalArgumentException e) {
+                // The JDK's message quotes the header's value, which may be a credential.
+                throw StepFailure.permanent(target + ": the request cannot be built (invalid header '" + header.getKey() + "')");
+            }
+        }
+        HttpResponse<String> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
@@ -60,7 +77,7 @@ public final class HttpCaller {
             return new Response(status, response.body(), response.headers().map());
         }
         String excerpt = excerpt(response.body());
-        OptionalLong retryAfter = response.headers().firstValueAsLong("Retry-After");
+        OptionalLong retryAfter = retryAfterSeconds(response.headers().firstValue("Retry-After").orElse(null));
         FailureKind kind;
         if (status == 429 || (status == 503 && retryAfter.isPresent())) {
             kind = FailureKind.THROTTLED;
@@ -72,6 +89,23 @@ public final class HttpCaller {
         StepFailure failure = new StepFailure(kind, target + " answered " + status, status, excerpt);
         retryAfter.ifPresent(seconds -> failure.retryAfterSeconds((int) Math.min(Math.max(seconds, 0), 900)));
         throw failure;
+    }
+
+    /** Retry-After as delta-seconds or as an HTTP-date (RFC 9110); empty when absent or unreadable. */
+    static OptionalLong retryAfterSeconds(String value) {
+        if (value == null || value.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                return OptionalLong.of(Math.max(0, Duration.between(Instant.now(), at.toInstant()).toSeconds()));
+            } catch (DateTimeParseException notADate) {
+                return OptionalLong.empty();
+            }
+        }
     }
 
     static String excerpt(String body) {

@@ -41,6 +41,16 @@ public final class Json {
         }
     }
 
+    /** Object keys in sorted order, for digests that must not depend on key order. */
+    public static byte[] writeSortedBytes(JsonNode node) {
+        try {
+            return MAPPER.writer().with(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+                    .writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T> T read(String json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
     }

@@ -88,9 +88,14 @@ public final class QueueSender {
 
     static Encoded encode(Envelope envelope) {
         String body = Json.write(envelope);
-        Map<String, MessageAttributeValue> attributes = Map.of(
-                ATTR_TRACE_ID, string(envelope.traceId()),
-                ATTR_INTEGRATION, string(envelope.integration()));
+        // SQS refuses empty attribute values: leave out what the envelope lacks.
+        Map<String, MessageAttributeValue> attributes = new java.util.HashMap<>();
+        if (envelope.traceId() != null && !envelope.traceId().isEmpty()) {
+            attributes.put(ATTR_TRACE_ID, string(envelope.traceId()));
+        }
+        if (envelope.integration() != null && !envelope.integration().isEmpty()) {
+            attributes.put(ATTR_INTEGRATION, string(envelope.integration()));
+        }
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         for (var a : attributes.entrySet()) {
             size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().stringValue().length();

@@ -34,7 +34,7 @@ public final class IntegrationRegistry {
                 throw new SpecException(List.of("two specs are named '" + spec.name() + "'"));
             }
         }
-        this.byName = Map.copyOf(map);
+        this.byName = java.util.Collections.unmodifiableMap(map);
     }
 
     public Optional<IntegrationSpec> find(String name) {

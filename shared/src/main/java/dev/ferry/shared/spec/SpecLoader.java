@@ -1,6 +1,8 @@
 package dev.ferry.shared.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,9 +53,13 @@ public final class SpecLoader {
         }
         IntegrationSpec spec;
         try {
+            var tree = YAML.readTree(resolved);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                throw new SpecException(List.of(file + ": the file is empty"));
+            }
             spec = YAML.readValue(resolved, IntegrationSpec.class);
         } catch (JsonMappingException e) {
-            throw new SpecException(List.of(describe(file, e)));
+            throw new SpecException(List.of(describe(file, resolved, e)));
         } catch (IOException e) {
             throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
         }
@@ -71,6 +77,10 @@ public final class SpecLoader {
         StringBuilder out = new StringBuilder();
         String[] lines = yaml.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
+            if (lines[i].stripLeading().startsWith("#")) { // a comment may mention ${...} freely
+                out.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+                continue;
+            }
             Matcher m = PLACEHOLDER.matcher(lines[i]);
             StringBuilder line = new StringBuilder();
             while (m.find()) {
@@ -91,12 +101,17 @@ public final class SpecLoader {
         return out.toString();
     }
 
-    private static String describe(String file, JsonMappingException e) {
+    private static String describe(String file, String yaml, JsonMappingException e) {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
         JsonLocation loc = e.getLocation();
-        String where = file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "") + ": "
+        int line = loc != null ? loc.getLineNr() : -1;
+        if (e instanceof UnrecognizedPropertyException) {
+            // Jackson reports an unknown key of a record where its mapping ends; find the key itself.
+            line = lineOfKey(yaml, e.getPath()).orElse(line);
+        }
+        String where = file + (line > 0 ? ":" + line : "") + ": "
                 + (path.isEmpty() ? "" : path + ": ");
         if (e instanceof UnrecognizedPropertyException u) {
             return where + "unknown key '" + u.getPropertyName() + "' (known keys: "
@@ -104,6 +119,25 @@ public final class SpecLoader {
         }
         String message = e.getOriginalMessage();
         return where + (message == null ? "wrong type" : message.lines().findFirst().orElse("wrong type"));
+    }
+
+    private static Optional<Integer> lineOfKey(String yaml, List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            pointer.append('/').append(ref.getFieldName() != null
+                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : Integer.toString(ref.getIndex()));
+        }
+        String wanted = pointer.toString();
+        try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.FIELD_NAME && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
+                    return Optional.of(parser.currentTokenLocation().getLineNr());
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Jackson's location
+        }
+        return Optional.empty();
     }
 
     private void check(String file, IntegrationSpec spec, List<String> problems) {

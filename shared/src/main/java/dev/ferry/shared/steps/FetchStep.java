@@ -66,7 +66,7 @@ public final class FetchStep {
         JsonNode page = get(spec, spec.source().list().url());
         JsonNode records = Json.at(page, spec.source().list().recordsPath());
         if (!records.isArray()) {
-            throw StepFailure.permanent("GET " + spec.source().list().url() + ": no array at "
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(spec.source().list().url()) + ": no array at "
                     + spec.source().list().recordsPath());
         }
         String traceId = event.id();
@@ -99,7 +99,7 @@ public final class FetchStep {
         String url = spec.source().get().url().replace("{id}", URLEncoder.encode(request.recordId(), StandardCharsets.UTF_8));
         JsonNode record = Json.at(get(spec, url), spec.source().get().recordPath());
         if (record.isMissingNode() || !record.isObject()) {
-            throw StepFailure.permanent("GET " + url + ": no record object at " + spec.source().get().recordPath());
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no record object at " + spec.source().get().recordPath());
         }
         Envelope fetched = request.next(record, new Envelope.SourceInfo(request.source() == null ? "fetch-request"
                         : request.source().trigger(), request.source() == null ? null : request.source().deliveryId(),
@@ -126,7 +126,7 @@ public final class FetchStep {
         try {
             return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw StepFailure.permanent("GET " + url + " answered " + response.status() + " with a body that is not JSON");
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status() + " with a body that is not JSON");
         }
     }
 }

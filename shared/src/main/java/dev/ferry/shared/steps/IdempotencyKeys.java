@@ -21,7 +21,7 @@ public final class IdempotencyKeys {
 
     public static String forRecord(IntegrationSpec spec, String recordId, JsonNode record) {
         String version = spec.source().version() == null ? null : Json.textAt(record, spec.source().version());
-        return version != null ? recordId + "@" + version : recordId + "#" + digest(Json.writeBytes(record));
+        return version != null ? recordId + "@" + version : recordId + "#" + digest(Json.writeSortedBytes(record));
     }
 
     /** First 16 hex digits of a SHA-256. */

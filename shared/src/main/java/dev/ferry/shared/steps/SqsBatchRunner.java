@@ -140,7 +140,7 @@ public final class SqsBatchRunner {
                 ? message.messageAttributes().get(QueueSender.ATTR_INTEGRATION).stringValue() : "unknown";
         String reason = "unreadable message " + message.messageId() + ": "
                 + (e instanceof IOException ? "not valid envelope JSON" : e.getMessage());
-        Envelope wrapper = new Envelope(Envelope.CURRENT_VERSION, integration, null, null, null, 1, null,
+        Envelope wrapper = new Envelope(Envelope.CURRENT_VERSION, integration, null, null, message.messageId(), 1, null,
                 TextNode.valueOf(message.body()),
                 List.of(new Failure(step, 1, FailureKind.PERMANENT, reason, null, null, clock.instant())));
         try {

@@ -1,0 +1,143 @@
+package dev.ferry.shared.queue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.json.Json;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class QueueSenderTest {
+
+    static Envelope envelope(String recordId, String payload) {
+        return Envelope.fresh("crm-contacts", recordId, recordId + "@1", "trace-" + recordId,
+                new Envelope.SourceInfo("webhook", "d-1", null, false), TextNode.valueOf(payload));
+    }
+
+    /** The encoded size of an envelope whose payload is an empty string. */
+    static int overhead(String recordId) {
+        return QueueSender.encode(envelope(recordId, "")).size();
+    }
+
+    @Test
+    void attributesCarryTraceIdAndIntegration() {
+        QueueSender.Encoded encoded = QueueSender.encode(envelope("c-1", "hello"));
+
+        assertThat(encoded.attributes()).containsOnlyKeys(QueueSender.ATTR_TRACE_ID, QueueSender.ATTR_INTEGRATION);
+        assertThat(encoded.attributes().get(QueueSender.ATTR_TRACE_ID).stringValue()).isEqualTo("trace-c-1");
+        assertThat(encoded.attributes().get(QueueSender.ATTR_TRACE_ID).dataType()).isEqualTo("String");
+        assertThat(encoded.attributes().get(QueueSender.ATTR_INTEGRATION).stringValue()).isEqualTo("crm-contacts");
+        assertThat(encoded.body()).isEqualTo(Json.write(envelope("c-1", "hello")));
+    }
+
+    @Test
+    void sizeCountsBodyBytesAndAttributes() {
+        QueueSender.Encoded encoded = QueueSender.encode(envelope("c-1", "é"));
+        int body = encoded.body().getBytes(StandardCharsets.UTF_8).length;
+        int attributes = (QueueSender.ATTR_TRACE_ID + "String" + "trace-c-1").length()
+                + (QueueSender.ATTR_INTEGRATION + "String" + "crm-contacts").length();
+
+        assertThat(encoded.size()).isEqualTo(body + attributes);
+    }
+
+    @Test
+    void envelopeAtTheLimitPasses() {
+        int room = QueueSender.MAX_MESSAGE_BYTES - overhead("c-1");
+        QueueSender.Encoded encoded = QueueSender.encode(envelope("c-1", "a".repeat(room)));
+
+        assertThat(encoded.size()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES);
+    }
+
+    @Test
+    void envelopeOverTheLimitIsRefusedNamingRecordAndLimit() {
+        int room = QueueSender.MAX_MESSAGE_BYTES - overhead("big-1");
+        RecordTooLargeException e = catchThrowableOfType(RecordTooLargeException.class,
+                () -> QueueSender.encode(envelope("big-1", "a".repeat(room + 1))));
+
+        assertThat(e).isNotNull();
+        assertThat(e.bytes()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES + 1);
+        assertThat(e.getMessage()).contains("'big-1'").contains("'crm-contacts'")
+                .contains(Integer.toString(QueueSender.MAX_MESSAGE_BYTES + 1))
+                .contains("limit is " + QueueSender.MAX_MESSAGE_BYTES + " bytes");
+    }
+
+    @Test
+    void limitCountsUtf8BytesNotCharacters() {
+        // 600 000 characters, 1 200 000 bytes
+        RecordTooLargeException e = catchThrowableOfType(RecordTooLargeException.class,
+                () -> QueueSender.encode(envelope("wide-1", "é".repeat(600_000))));
+
+        assertThat(e).isNotNull();
+        assertThat(e.bytes()).isGreaterThan(1_200_000);
+    }
+
+    @Test
+    void sendPutsBodyAttributesAndClampedDelay() {
+        RecordingSqsClient sqs = new RecordingSqsClient();
+        QueueSender sender = new QueueSender(sqs);
+
+        sender.send("q-url", envelope("c-1", "x"), 5);
+        sender.send("q-url", envelope("c-2", "x"), 5000);
+        sender.send("q-url", envelope("c-3", "x"), -1);
+
+        assertThat(sqs.sent).extracting(SendMessageRequest::delaySeconds).containsExactly(5, 900, 0);
+        SendMessageRequest first = sqs.sent.getFirst();
+        assertThat(first.queueUrl()).isEqualTo("q-url");
+        assertThat(first.messageBody()).isEqualTo(Json.write(envelope("c-1", "x")));
+        assertThat(first.messageAttributes().get(QueueSender.ATTR_TRACE_ID).stringValue()).isEqualTo("trace-c-1");
+    }
+
+    @Test
+    void oversizedEnvelopeIsNeverSent() {
+        RecordingSqsClient sqs = new RecordingSqsClient();
+        QueueSender sender = new QueueSender(sqs);
+        List<Envelope> envelopes = List.of(envelope("ok-1", "x"), envelope("big-1", "a".repeat(QueueSender.MAX_MESSAGE_BYTES)));
+
+        catchThrowableOfType(RecordTooLargeException.class, () -> sender.sendAll("q-url", envelopes));
+
+        assertThat(sqs.batches).isEmpty();
+        assertThat(sqs.sent).isEmpty();
+    }
+
+    @Test
+    void sendAllBatchesByTenAndByBytes() {
+        RecordingSqsClient sqs = new RecordingSqsClient();
+        QueueSender sender = new QueueSender(sqs);
+        List<Envelope> small = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            small.add(envelope("s-" + i, "x"));
+        }
+        sender.sendAll("q-url", small);
+        assertThat(sqs.batches).extracting(b -> b.entries().size()).containsExactly(10, 10, 3);
+
+        sqs.batches.clear();
+        String quarter = "a".repeat(QueueSender.MAX_MESSAGE_BYTES / 4);
+        List<Envelope> large = List.of(envelope("l-1", quarter), envelope("l-2", quarter), envelope("l-3", quarter),
+                envelope("l-4", quarter), envelope("l-5", quarter));
+        sender.sendAll("q-url", large);
+        assertThat(sqs.batches).extracting(b -> b.entries().size()).containsExactly(3, 2);
+        for (var batch : sqs.batches) {
+            int bytes = batch.entries().stream().mapToInt(e -> e.messageBody().getBytes(StandardCharsets.UTF_8).length).sum();
+            assertThat(bytes).isLessThanOrEqualTo(QueueSender.MAX_MESSAGE_BYTES);
+        }
+    }
+
+    @Test
+    void envelopeWithoutTraceIdCanBeEncoded() {
+        // SqsBatchRunner dead-letters unreadable messages in an envelope without a trace id.
+        Envelope noTrace = new Envelope(Envelope.CURRENT_VERSION, "crm-contacts", null, null, null, 1, null,
+                TextNode.valueOf("garbage"), List.of());
+
+        QueueSender.Encoded encoded = QueueSender.encode(noTrace);
+
+        assertThat(encoded.attributes().get(QueueSender.ATTR_INTEGRATION).stringValue()).isEqualTo("crm-contacts");
+        // SQS refuses attributes with empty values: either leave the trace id out or give it a value
+        assertThat(encoded.attributes().values()).allSatisfy(v -> assertThat(v.stringValue()).isNotEmpty());
+    }
+}

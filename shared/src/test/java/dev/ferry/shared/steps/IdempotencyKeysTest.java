@@ -1,0 +1,78 @@
+package dev.ferry.shared.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.json.Json;
+import dev.ferry.shared.spec.IntegrationSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdempotencyKeysTest {
+
+    static IntegrationSpec spec(String versionPointer) {
+        return new IntegrationSpec("demo", null, null,
+                new IntegrationSpec.Source("/id", versionPointer, null, null, null), null, null, Map.of(), null, null);
+    }
+
+    static JsonNode json(String text) throws Exception {
+        return Json.MAPPER.readTree(text);
+    }
+
+    @Test
+    void versionPointerGivesIdAtVersion() throws Exception {
+        JsonNode record = json("{\"id\": \"c-1\", \"meta\": {\"updated_at\": \"2026-03-04T05:06:07Z\"}}");
+
+        assertThat(IdempotencyKeys.forRecord(spec("/meta/updated_at"), "c-1", record)).isEqualTo("c-1@2026-03-04T05:06:07Z");
+    }
+
+    @Test
+    void numericVersionIsUsedAsText() throws Exception {
+        assertThat(IdempotencyKeys.forRecord(spec("/rev"), "c-1", json("{\"id\": \"c-1\", \"rev\": 17}"))).isEqualTo("c-1@17");
+    }
+
+    @Test
+    void withoutVersionTheKeyIsAContentDigest() throws Exception {
+        String key = IdempotencyKeys.forRecord(spec(null), "c-1", json("{\"id\": \"c-1\", \"name\": \"Ada\"}"));
+
+        assertThat(key).matches("c-1#[0-9a-f]{16}");
+    }
+
+    @Test
+    void digestIsStableForEqualContentAndDiffersForChangedContent() throws Exception {
+        String a = IdempotencyKeys.forRecord(spec(null), "c-1", json("{\"id\": \"c-1\", \"name\": \"Ada\"}"));
+        String again = IdempotencyKeys.forRecord(spec(null), "c-1", json("{ \"id\" : \"c-1\",\n \"name\" : \"Ada\" }"));
+        String changed = IdempotencyKeys.forRecord(spec(null), "c-1", json("{\"id\": \"c-1\", \"name\": \"Ada L.\"}"));
+
+        assertThat(again).isEqualTo(a);
+        assertThat(changed).isNotEqualTo(a).startsWith("c-1#");
+    }
+
+    @Test
+    void missingVersionValueFallsBackToTheDigest() throws Exception {
+        assertThat(IdempotencyKeys.forRecord(spec("/updated_at"), "c-1", json("{\"id\": \"c-1\"}"))).matches("c-1#[0-9a-f]{16}");
+        assertThat(IdempotencyKeys.forRecord(spec("/updated_at"), "c-1", json("{\"id\": \"c-1\", \"updated_at\": null}")))
+                .matches("c-1#[0-9a-f]{16}");
+    }
+
+    @Test
+    void digestIgnoresKeyOrder() throws Exception {
+        JsonNode one = json("{\"id\": \"c-1\", \"name\": \"Ada\", \"address\": {\"city\": \"London\", \"zip\": \"N1\"}}");
+        JsonNode other = json("{\"address\": {\"zip\": \"N1\", \"city\": \"London\"}, \"name\": \"Ada\", \"id\": \"c-1\"}");
+        assertThat(one).isEqualTo(other);
+
+        assertThat(IdempotencyKeys.forRecord(spec(null), "c-1", other)).isEqualTo(IdempotencyKeys.forRecord(spec(null), "c-1", one));
+    }
+
+    @Test
+    void digestIsTheFirst16HexOfSha256() throws Exception {
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("hello".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+
+        assertThat(IdempotencyKeys.digest("hello")).isEqualTo(expected).isEqualTo("2cf24dba5fb0a30e");
+    }
+}
