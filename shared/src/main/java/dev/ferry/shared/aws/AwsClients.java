@@ -40,7 +40,7 @@ public final class AwsClients {
         config.endpoint(service).ifPresent(builder::endpointOverride);
         if (config.flag(FerryConfig.LOCAL_CREDENTIALS)) {
             // Emulators accept any key; these are not credentials of any real account.
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ferry-local", "ferry-local")));
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("ferrylocal", "ferrylocal")));
         }
         return builder;
     }
