@@ -18,6 +18,28 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class FerryDev {
 
+    /** One short line per event on the console; the emulators' own chatter only when it matters. */
+    private static void configureLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        java.util.logging.ConsoleHandler console = new java.util.logging.ConsoleHandler();
+        console.setLevel(java.util.logging.Level.ALL);
+        console.setFormatter(new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord r) {
+                String time = java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+                return time + " " + r.getLevel().getName() + " " + formatMessage(r) + System.lineSeparator();
+            }
+        });
+        root.addHandler(console);
+        root.setLevel(java.util.logging.Level.INFO);
+        for (String noisy : new String[] {"org.eclipse.jetty", "com.amazonaws", "org.elasticmq", "org.apache.pekko"}) {
+            java.util.logging.Logger.getLogger(noisy).setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int port = 8787;
         for (int i = 0; i < args.length; i++) {
@@ -34,7 +56,7 @@ public final class FerryDev {
                 }
             }
         }
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s %3$s: %5$s%6$s%n");
+        configureLogging();
         Path root = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(root.resolve("integrations")) || !Files.isDirectory(root.resolve("sandbox/integrations"))) {
             System.err.println("ferry: run me from the repository root (no integrations/ or sandbox/integrations/ here)");
@@ -71,9 +93,8 @@ public final class FerryDev {
             stopped.countDown();
         }, "ferry-dev-shutdown"));
 
-        String body = "{\"id\":\"c-1001\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"plan\":\"pro\","
-                + "\"updated_at\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + "\",\"address\":{\"city\":\"London\",\"country\":\"GB\"}}";
+        // The demo CRM's own copy of the contact: a later poll finds the same version and skips it.
+        String body = dev.ferry.shared.json.Json.write(sandbox.contact("c-1001"));
         String signature = "sha256=" + WebhookSignature.hexHmacSha256(sandbox.webhookKey(), body.getBytes(StandardCharsets.UTF_8));
         String base = "http://127.0.0.1:" + api.port();
         System.out.println();
