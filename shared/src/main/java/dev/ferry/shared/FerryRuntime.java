@@ -6,6 +6,9 @@ import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.replay.Replayer;
+import dev.ferry.shared.resilience.RateLimiter;
+import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.SpecLoader;
@@ -32,6 +35,7 @@ public final class FerryRuntime {
     private SecretsProvider secrets;
     private IdempotencyStore idempotency;
     private HttpCaller http;
+    private ResilientCalls resilience;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
         this.config = config;
@@ -81,6 +85,20 @@ public final class FerryRuntime {
         return http;
     }
 
+    /** Rate budgets (DynamoDB state table, built on first use) and fault-tolerance guards per API. */
+    public synchronized ResilientCalls resilience() {
+        if (resilience == null) {
+            resilience = new ResilientCalls(() -> new RateLimiter(AwsClients.dynamoDb(config), config.stateTable(), clock),
+                    config.httpTimeout(), clock);
+        }
+        return resilience;
+    }
+
+    /** Re-drives dead letters through the current specs (see {@link Replayer}). */
+    public Replayer replayer() {
+        return new Replayer(AwsClients.sqs(config), queueSender(), integrations(), config);
+    }
+
     public WebhookStep webhookStep() {
         return new WebhookStep(integrations(), secrets(), idempotency(), queueSender(), config, clock);
     }
@@ -94,6 +112,7 @@ public final class FerryRuntime {
     }
 
     public DeliverStep deliverStep() {
-        return new DeliverStep(integrations(), idempotency(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+        return new DeliverStep(integrations(), idempotency(), http(), resilience(), new OutboundAuth(secrets()), queueSender(),
+                config, clock);
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.deliver;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.ferry.shared.FerryRuntime;
+import dev.ferry.shared.lambda.Deadline;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.steps.DeliverStep;
@@ -32,6 +33,13 @@ public class DeliverFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIo.write(output, step.handle(LambdaIo.convert(LambdaIo.readTree(input), SqsEvent.class)));
+        SqsEvent event = LambdaIo.convert(LambdaIo.readTree(input), SqsEvent.class);
+        try {
+            LambdaIo.write(output, Deadline.within(context, () -> step.handle(event)));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -20,14 +20,21 @@ import java.util.UUID;
  * @param source         where and how the record entered Ferry
  * @param payload        the record: as received at fetch/transform, as mapped at deliver
  * @param failures       every failed attempt so far, oldest first
+ * @param sourcePayload  the record as it came from the source, kept after transform so that a dead
+ *                       letter can be replayed through a fixed mapping (absent before transform)
  */
 public record Envelope(int version, String integration, String recordId, String idempotencyKey, String traceId,
-                       int attempt, SourceInfo source, JsonNode payload, List<Failure> failures) {
+                       int attempt, SourceInfo source, JsonNode payload, List<Failure> failures, JsonNode sourcePayload) {
 
     public static final int CURRENT_VERSION = 1;
 
     public Envelope {
         failures = failures == null ? List.of() : List.copyOf(failures);
+    }
+
+    public Envelope(int version, String integration, String recordId, String idempotencyKey, String traceId,
+                    int attempt, SourceInfo source, JsonNode payload, List<Failure> failures) {
+        this(version, integration, recordId, idempotencyKey, traceId, attempt, source, payload, failures, null);
     }
 
     /**
@@ -48,16 +55,37 @@ public record Envelope(int version, String integration, String recordId, String 
     /** The same record, handed to the next step with a new payload and a fresh attempt count. */
     public Envelope next(JsonNode newPayload, SourceInfo newSource) {
         return new Envelope(CURRENT_VERSION, integration, recordId, idempotencyKey, traceId, 0, newSource, newPayload,
-                failures);
+                failures, sourcePayload);
+    }
+
+    /** After transform: the mapped record, keeping the source record for replay. */
+    public Envelope mapped(JsonNode mappedPayload) {
+        return new Envelope(CURRENT_VERSION, integration, recordId, idempotencyKey, traceId, 0, source, mappedPayload,
+                failures, payload);
+    }
+
+    /** Back to the start of a step (replay): the given payload, attempts reset, history kept. */
+    public Envelope replayed(JsonNode newPayload) {
+        return new Envelope(CURRENT_VERSION, integration, recordId, idempotencyKey, traceId, 0, source, newPayload,
+                failures, null);
+    }
+
+    /** Handed back without spending an attempt (throttled, circuit open); the reason is still kept. */
+    public Envelope withDeferral(Failure failure) {
+        List<Failure> all = new ArrayList<>(failures);
+        all.add(failure);
+        return new Envelope(version, integration, recordId, idempotencyKey, traceId, attempt, source, payload, all,
+                sourcePayload);
     }
 
     public Envelope withFailure(Failure failure) {
         List<Failure> all = new ArrayList<>(failures);
         all.add(failure);
-        return new Envelope(version, integration, recordId, idempotencyKey, traceId, attempt + 1, source, payload, all);
+        return new Envelope(version, integration, recordId, idempotencyKey, traceId, attempt + 1, source, payload, all,
+                sourcePayload);
     }
 
     public Envelope withIdempotencyKey(String key) {
-        return new Envelope(version, integration, recordId, key, traceId, attempt, source, payload, failures);
+        return new Envelope(version, integration, recordId, key, traceId, attempt, source, payload, failures, sourcePayload);
     }
 }

@@ -11,6 +11,7 @@ public class StepFailure extends RuntimeException {
     private final Integer httpStatus;
     private final String detail;
     private Integer retryAfterSeconds;
+    private boolean spendsAttempt = true;
 
     public StepFailure(FailureKind kind, String reason, Integer httpStatus, String detail) {
         super(reason);
@@ -41,6 +42,19 @@ public class StepFailure extends RuntimeException {
 
     public Integer retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /**
+     * A deferral rather than a failure of the record: the API asked us to wait (429, our own rate
+     * budget, an open circuit). The record goes back to its queue without spending an attempt.
+     */
+    public StepFailure deferred() {
+        this.spendsAttempt = false;
+        return this;
+    }
+
+    public boolean spendsAttempt() {
+        return spendsAttempt;
     }
 
     public StepFailure retryAfterSeconds(int seconds) {

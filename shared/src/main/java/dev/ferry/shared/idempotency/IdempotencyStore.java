@@ -49,6 +49,7 @@ public final class IdempotencyStore {
     private final Duration lease;
     private final Duration ttl;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong dynamoCalls = new java.util.concurrent.atomic.AtomicLong();
 
     public IdempotencyStore(DynamoDbClient dynamo, String table, Duration lease, Duration ttl, Clock clock) {
         this.dynamo = dynamo;
@@ -56,6 +57,11 @@ public final class IdempotencyStore {
         this.lease = lease;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /** DynamoDB requests made so far, for cost reporting. */
+    public long dynamoCalls() {
+        return dynamoCalls.get();
     }
 
     public static String key(String integration, String step, String key) {
@@ -67,6 +73,7 @@ public final class IdempotencyStore {
         String token = UUID.randomUUID().toString();
         long now = clock.instant().getEpochSecond();
         try {
+            dynamoCalls.incrementAndGet();
             dynamo.putItem(r -> r.tableName(table)
                     .item(Map.of(PK, s(pk), STATUS, s(IN_PROGRESS), LEASE_TOKEN, s(token),
                             LEASE_EXPIRES, n(now + lease.toSeconds()), TTL, n(now + ttl.toSeconds())))
@@ -76,6 +83,9 @@ public final class IdempotencyStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Claim.Acquired(pk, token);
         } catch (ConditionalCheckFailedException e) {
+            if (!e.hasItem()) {
+                dynamoCalls.incrementAndGet();
+            }
             Map<String, AttributeValue> old = e.hasItem() ? e.item()
                     : dynamo.getItem(r -> r.tableName(table).key(Map.of(PK, s(pk))).consistentRead(true)).item();
             if (old == null || old.isEmpty()) {
@@ -93,6 +103,7 @@ public final class IdempotencyStore {
     public boolean complete(Claim.Acquired claim, String digest) {
         long now = clock.instant().getEpochSecond();
         try {
+            dynamoCalls.incrementAndGet();
             dynamo.updateItem(r -> r.tableName(table).key(Map.of(PK, s(claim.key())))
                     .updateExpression("SET #status = :done, #digest = :digest, #ttl = :ttl REMOVE #lease")
                     .conditionExpression("#token = :token")
@@ -109,6 +120,7 @@ public final class IdempotencyStore {
     /** Gives the key back so that a retry can claim it. */
     public void release(Claim.Acquired claim) {
         try {
+            dynamoCalls.incrementAndGet();
             dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(claim.key())))
                     .conditionExpression("#token = :token")
                     .expressionAttributeNames(Map.of("#token", LEASE_TOKEN))

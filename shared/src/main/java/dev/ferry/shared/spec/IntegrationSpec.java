@@ -23,7 +23,7 @@ public record IntegrationSpec(
 
     public IntegrationSpec {
         mapping = mapping == null ? Map.of() : new LinkedHashMap<>(mapping);
-        limits = limits == null ? new Limits(null) : limits;
+        limits = limits == null ? new Limits(null, null, null) : limits;
     }
 
     /**
@@ -90,6 +90,38 @@ public record IntegrationSpec(
         }
     }
 
-    public record Limits(Integer maxBodyBytes) {
+    /**
+     * @param maxBodyBytes webhook body limit
+     * @param source       how Ferry treats the source API
+     * @param destination  how Ferry treats the destination API
+     */
+    public record Limits(Integer maxBodyBytes, ApiLimits source, ApiLimits destination) {
+    }
+
+    /**
+     * Resilience and rate limits for one API, applied by every function instance together.
+     *
+     * @param api               the budget's name; integrations that call the same API share a budget by
+     *                          naming the same {@code api} (default: integration name + ":source"/":destination")
+     * @param requestsPerSecond sustained rate across all instances
+     * @param burst             extra requests allowed at once above the rate (default 1)
+     * @param timeoutMs         per-request timeout (default the ferry.http.timeout-ms setting)
+     * @param retries           quick retries inside one invocation, with exponential backoff and jitter,
+     *                          bounded by the Lambda's remaining time (default 0: retries go back to SQS)
+     * @param retryDelayMs      first quick-retry delay (default 200)
+     * @param concurrency       at most this many calls at once per function instance
+     * @param circuitBreaker    when to stop calling an API that keeps failing
+     */
+    public record ApiLimits(String api, Double requestsPerSecond, Integer burst, Integer timeoutMs, Integer retries,
+                            Integer retryDelayMs, Integer concurrency, CircuitBreaker circuitBreaker) {
+    }
+
+    /**
+     * @param failureRatio     open when this share of the last {@code requestVolume} calls failed (default 0.5)
+     * @param requestVolume    the rolling window of calls (default 10)
+     * @param delayMs          how long it stays open before a trial call (default 30000)
+     * @param successThreshold trial calls that must succeed to close it (default 2)
+     */
+    public record CircuitBreaker(Double failureRatio, Integer requestVolume, Integer delayMs, Integer successThreshold) {
     }
 }

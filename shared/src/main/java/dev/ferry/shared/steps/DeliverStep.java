@@ -10,6 +10,7 @@ import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
@@ -35,15 +36,17 @@ public final class DeliverStep {
     private final IntegrationRegistry integrations;
     private final IdempotencyStore idempotency;
     private final HttpCaller http;
+    private final ResilientCalls resilience;
     private final OutboundAuth auth;
     private final SqsBatchRunner runner;
     private final Clock clock;
 
     public DeliverStep(IntegrationRegistry integrations, IdempotencyStore idempotency, HttpCaller http,
-                       OutboundAuth auth, QueueSender sender, FerryConfig config, Clock clock) {
+                       ResilientCalls resilience, OutboundAuth auth, QueueSender sender, FerryConfig config, Clock clock) {
         this.integrations = integrations;
         this.idempotency = idempotency;
         this.http = http;
+        this.resilience = resilience;
         this.auth = auth;
         this.clock = clock;
         this.runner = new SqsBatchRunner(STEP, sender, config.queueUrl(FerryConfig.Queue.DELIVER),
@@ -59,7 +62,12 @@ public final class DeliverStep {
         if (envelope.idempotencyKey() == null) {
             throw StepFailure.permanent("record " + envelope.recordId() + " has no idempotency key");
         }
+        resilience.unreserve();
+        resilience.reserve(destinationApi(spec), spec.limits().destination()); // wait for budget before claiming
         IdempotencyStore.Claim claim = idempotency.claim(spec.name(), STEP, envelope.idempotencyKey());
+        if (!(claim instanceof IdempotencyStore.Claim.Acquired)) {
+            resilience.unreserve();
+        }
         switch (claim) {
             case IdempotencyStore.Claim.AlreadyDone done -> {
                 LOG.infof("deliver %s: record %s (%s) was already delivered; skipped [trace %s]", spec.name(),
@@ -75,6 +83,12 @@ public final class DeliverStep {
         }
     }
 
+    /** The name of the destination's shared budget and circuit. */
+    static String destinationApi(IntegrationSpec spec) {
+        var limits = spec.limits().destination();
+        return limits != null && limits.api() != null ? limits.api() : spec.name() + ":destination";
+    }
+
     private void send(IntegrationSpec spec, Envelope envelope, IdempotencyStore.Claim.Acquired claim) {
         IntegrationSpec.Destination destination = spec.destination();
         String url = destination.url().replace("{recordId}", URLEncoder.encode(envelope.recordId(), StandardCharsets.UTF_8));
@@ -85,7 +99,12 @@ public final class DeliverStep {
         HttpCaller.Response response;
         try {
             auth.apply(destination.auth(), headers);
-            response = http.send(destination.method().toUpperCase(Locale.ROOT), url, headers, Json.writeBytes(envelope.payload()));
+            byte[] body = Json.writeBytes(envelope.payload());
+            String api = destinationApi(spec);
+            var limits = spec.limits().destination();
+            response = resilience.call(api, limits,
+                    () -> http.send(destination.method().toUpperCase(Locale.ROOT), url, headers, body));
+            resilience.observe(api, limits, response);
         } catch (RuntimeException e) {
             idempotency.release(claim);
             if (e instanceof StepFailure f && f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {

@@ -12,6 +12,7 @@ import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.queue.RecordTooLargeException;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -30,6 +31,9 @@ import java.util.function.Consumer;
 public final class SqsBatchRunner {
 
     private static final Logger LOG = Logger.getLogger(SqsBatchRunner.class);
+
+    /** How often one record may be deferred at one step before deferral counts as failure. */
+    static final int MAX_DEFERRALS = 100;
 
     private final String step;
     private final QueueSender sender;
@@ -62,12 +66,20 @@ public final class SqsBatchRunner {
                 }
                 continue;
             }
+            // Every log line about this record carries its trace (structured JSON logs on AWS).
+            MDC.put("traceId", envelope.traceId() == null ? "" : envelope.traceId());
+            MDC.put("integration", envelope.integration());
+            MDC.put("recordId", envelope.recordId() == null ? "" : envelope.recordId());
+            MDC.put("step", step);
+            MDC.put("attempt", Integer.toString(envelope.attempt() + 1));
             try {
                 work.accept(envelope);
             } catch (RuntimeException e) {
                 if (!handleFailure(envelope, classify(e))) {
                     handBack.add(message.messageId());
                 }
+            } finally {
+                MDC.clear();
             }
         }
         return SqsBatchResponse.of(handBack);
@@ -97,6 +109,13 @@ public final class SqsBatchRunner {
 
     /** @return false when the hand-off failed and SQS must redeliver */
     private boolean handleFailure(Envelope envelope, StepFailure failure) {
+        if ((!failure.spendsAttempt() || failure.kind() == FailureKind.THROTTLED) && failure.kind() != FailureKind.PERMANENT) {
+            return defer(envelope, failure);
+        }
+        return spendAttempt(envelope, failure);
+    }
+
+    private boolean spendAttempt(Envelope envelope, StepFailure failure) {
         int attempt = envelope.attempt() + 1;
         Envelope failed = envelope.withFailure(new Failure(step, attempt, failure.kind(), failure.getMessage(),
                 failure.httpStatus(), failure.detail(), clock.instant()));
@@ -119,6 +138,31 @@ public final class SqsBatchRunner {
             LOG.errorf("%s: record %s of %s failed (%s) and could not be re-queued (%s); SQS will redeliver it [trace %s]",
                     step, envelope.recordId(), envelope.integration(), failure.getMessage(),
                     sendFailure.getClass().getSimpleName(), envelope.traceId());
+            return false;
+        }
+    }
+
+    /**
+     * Throttled by the API or our own budget, or the circuit is open: back to the queue after the wait,
+     * without spending an attempt, up to {@link #MAX_DEFERRALS} times (then it is a failure like any other).
+     */
+    private boolean defer(Envelope envelope, StepFailure failure) {
+        long deferrals = envelope.failures().stream().filter(f -> f.step().equals(step) && f.kind() == FailureKind.THROTTLED).count();
+        if (deferrals >= MAX_DEFERRALS) {
+            return spendAttempt(envelope, new StepFailure(failure.kind(), failure.getMessage() + " (deferred "
+                    + deferrals + " times)", failure.httpStatus(), failure.detail()));
+        }
+        Envelope deferred = envelope.withDeferral(new Failure(step, envelope.attempt() + 1, FailureKind.THROTTLED,
+                failure.getMessage(), failure.httpStatus(), failure.detail(), clock.instant()));
+        int delay = failure.retryAfterSeconds() != null ? Math.min(900, Math.max(1, failure.retryAfterSeconds())) : 1;
+        try {
+            sender.send(queueUrl, deferred, delay);
+            LOG.infof("%s: record %s of %s deferred %ds: %s [trace %s]", step, envelope.recordId(), envelope.integration(),
+                    delay, failure.getMessage(), envelope.traceId());
+            return true;
+        } catch (RuntimeException sendFailure) {
+            LOG.errorf("%s: record %s of %s could not be deferred (%s); SQS will redeliver it [trace %s]", step,
+                    envelope.recordId(), envelope.integration(), sendFailure.getClass().getSimpleName(), envelope.traceId());
             return false;
         }
     }

@@ -44,7 +44,7 @@ public final class TransformStep {
             throw StepFailure.permanent("record " + envelope.recordId() + " is a thin event that was never fetched");
         }
         var mapped = map(spec, envelope);
-        sender.send(deliverQueue, envelope.next(mapped, envelope.source()), 0);
+        sender.send(deliverQueue, envelope.mapped(mapped), 0);
         LOG.infof("transform %s: record %s mapped, queued for delivery [trace %s]", spec.name(), envelope.recordId(),
                 envelope.traceId());
     }

@@ -1,0 +1,221 @@
+package dev.ferry.shared.resilience;
+
+import dev.ferry.shared.envelope.FailureKind;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;
+import io.smallrye.faulttolerance.api.Guard;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Calls one API under its spec's limits: the shared rate budget first, then SmallRye Fault Tolerance
+ * guards built from the spec at run time — a circuit breaker, a concurrency limit and a timeout per API
+ * (shared by all calls of this instance), and quick retries with exponential backoff and jitter bounded
+ * by the Lambda's remaining time. Waits longer than a moment are never slept: the record is deferred back
+ * to its queue with the wait as its delay (see SqsBatchRunner).
+ */
+public final class ResilientCalls {
+
+    private static final Logger LOG = Logger.getLogger(ResilientCalls.class);
+    /** Pacing below this is done in place; anything longer goes back to SQS. */
+    static final long MAX_INLINE_WAIT_MS = 400; // > the time a block of tokens takes to accrue
+    /** Keep this much of the invocation free for handing records back. */
+    static final long DEADLINE_MARGIN_MS = 2_000;
+
+    private final Supplier<RateLimiter> limiter;
+    private final Duration defaultTimeout;
+    private final Clock clock;
+    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    /** A token taken by {@link #reserve} before the idempotency claim, spent by the next call on this thread. */
+    private final ThreadLocal<String> reserved = new ThreadLocal<>();
+    private RateLimiter rateLimiter;
+
+    public ResilientCalls(Supplier<RateLimiter> limiter, Duration defaultTimeout, Clock clock) {
+        this.limiter = limiter;
+        this.defaultTimeout = defaultTimeout;
+        this.clock = clock;
+    }
+
+    private synchronized RateLimiter limiter() {
+        if (rateLimiter == null) {
+            rateLimiter = limiter.get();
+        }
+        return rateLimiter;
+    }
+
+    /** DynamoDB calls spent on rate budgets so far. */
+    public long rateLimitDynamoCalls() {
+        return rateLimiter == null ? 0 : rateLimiter.dynamoCalls();
+    }
+
+    /**
+     * Takes the token for the next call now, before any other work for the record (e.g. its idempotency
+     * claim), so a record that must wait is deferred before it cost anything.
+     */
+    public void reserve(String api, ApiLimits limits) {
+        if (limits != null && limits.requestsPerSecond() != null) {
+            takeToken(api, limits);
+            reserved.set(api);
+        }
+    }
+
+    /** Drops a reserved token that will not be used (the record turned out to be done already). */
+    public void unreserve() {
+        reserved.remove();
+    }
+
+    public HttpCaller.Response call(String api, ApiLimits limits, Callable<HttpCaller.Response> call) {
+        if (limits == null) {
+            return unchecked(call);
+        }
+        Guard shared = guards.computeIfAbsent(api, k -> sharedGuard(k, limits));
+        // Every request, quick retries included, spends a token of the shared budget.
+        Callable<HttpCaller.Response> guarded = () -> {
+            if (api.equals(reserved.get())) {
+                reserved.remove();
+            } else if (limits.requestsPerSecond() != null) {
+                takeToken(api, limits);
+            }
+            return shared.call(call, HttpCaller.Response.class);
+        };
+        int retries = limits.retries() == null ? 0 : limits.retries();
+        long budget = Deadline.remainingMillis() - DEADLINE_MARGIN_MS;
+        try {
+            if (retries > 0 && budget > 0) {
+                long delay = limits.retryDelayMs() == null ? 200 : limits.retryDelayMs();
+                Guard retry = Guard.create().withDescription(api + " retries")
+                        .withRetry().maxRetries(retries).delay(delay, ChronoUnit.MILLIS).jitter(delay / 2, ChronoUnit.MILLIS)
+                        .maxDuration(budget, ChronoUnit.MILLIS)
+                        .whenException(ResilientCalls::worthRetryingNow)
+                        .withExponentialBackoff().factor(2).maxDelay(Math.max(delay, budget / 2), ChronoUnit.MILLIS).done()
+                        .done().build();
+                return retry.call(guarded, HttpCaller.Response.class);
+            }
+            return guarded.call();
+        } catch (CircuitBreakerOpenException e) {
+            int wait = seconds(circuitDelayMs(limits));
+            throw new StepFailure(FailureKind.RETRYABLE, "circuit breaker for " + api + " is open after repeated failures;"
+                    + " retrying in " + wait + "s", null, null).retryAfterSeconds(wait).deferred();
+        } catch (BulkheadException e) {
+            throw new StepFailure(FailureKind.RETRYABLE, api + " already has " + limits.concurrency()
+                    + " calls in flight from this instance", null, null).retryAfterSeconds(1).deferred();
+        } catch (TimeoutException e) {
+            throw StepFailure.retryable("call to " + api + " timed out after " + timeoutMs(limits) + " ms");
+        } catch (StepFailure f) {
+            if (f.kind() == FailureKind.THROTTLED && f.httpStatus() != null && f.retryAfterSeconds() != null
+                    && limits.requestsPerSecond() != null) { // the API's own Retry-After, not our budget's wait
+                limiter().pauseUntil(api, clock.millis() + f.retryAfterSeconds() * 1000L);
+            }
+            throw f;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw StepFailure.retryable("call to " + api + " failed: " + e.getClass().getSimpleName());
+        } finally {
+            reserved.remove();
+            // A timeout interrupts this thread to stop the call; clear it so the hand-back to SQS still works.
+            Thread.interrupted();
+        }
+    }
+
+    /** Reads the API's own budget headers after a success, so this instance slows down in time. */
+    public void observe(String api, ApiLimits limits, HttpCaller.Response response) {
+        if (limits == null || limits.requestsPerSecond() == null) {
+            return;
+        }
+        OptionalLong pause = RateLimitHeaders.pauseMillis(response.headers(), clock.millis());
+        if (pause.isPresent()) {
+            limiter().pauseUntil(api, clock.millis() + pause.getAsLong());
+            LOG.infof("%s reports its budget spent; pausing calls for %d ms", api, pause.getAsLong());
+        }
+    }
+
+    private void takeToken(String api, ApiLimits limits) {
+        int burst = limits.burst() == null ? 1 : limits.burst();
+        while (true) {
+            Duration wait = limiter().acquire(api, limits.requestsPerSecond(), burst);
+            if (wait.isZero()) {
+                return;
+            }
+            if (wait.toMillis() > MAX_INLINE_WAIT_MS || Deadline.remainingMillis() - DEADLINE_MARGIN_MS < wait.toMillis()) {
+                int seconds = seconds(wait.toMillis());
+                throw new StepFailure(FailureKind.THROTTLED, "rate budget of " + api + " (" + limits.requestsPerSecond()
+                        + "/s, burst " + burst + ") is spent; retrying in " + seconds + "s", null, null)
+                        .retryAfterSeconds(seconds).deferred();
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw StepFailure.retryable("interrupted while pacing calls to " + api).deferred();
+            }
+        }
+    }
+
+    private Guard sharedGuard(String api, ApiLimits limits) {
+        Guard.Builder builder = Guard.create().withDescription(api)
+                .withTimeout().duration(timeoutMs(limits), ChronoUnit.MILLIS).done();
+        if (limits.concurrency() != null) {
+            builder.withBulkhead().limit(limits.concurrency()).queueSize(1).done();
+        }
+        var cb = limits.circuitBreaker();
+        if (cb != null) {
+            builder.withCircuitBreaker()
+                    .name("ferry-" + api)
+                    .failureRatio(cb.failureRatio() == null ? 0.5 : cb.failureRatio())
+                    .requestVolumeThreshold(cb.requestVolume() == null ? 10 : cb.requestVolume())
+                    .delay(circuitDelayMs(limits), ChronoUnit.MILLIS)
+                    .successThreshold(cb.successThreshold() == null ? 2 : cb.successThreshold())
+                    .when(ResilientCalls::countsAgainstCircuit)
+                    .onStateChange(state -> LOG.warnf("circuit breaker for %s is now %s", api, state))
+                    .done();
+        }
+        return builder.build();
+    }
+
+    /** Only the API's own trouble opens the circuit; a bad record (4xx) or a throttle does not. */
+    static boolean countsAgainstCircuit(Throwable e) {
+        return e instanceof TimeoutException || (e instanceof StepFailure f && f.kind() == FailureKind.RETRYABLE);
+    }
+
+    static boolean worthRetryingNow(Throwable e) {
+        return e instanceof TimeoutException || (e instanceof StepFailure f && f.kind() == FailureKind.RETRYABLE && f.spendsAttempt());
+    }
+
+    private long timeoutMs(ApiLimits limits) {
+        return limits.timeoutMs() != null ? limits.timeoutMs() : defaultTimeout.toMillis();
+    }
+
+    private static long circuitDelayMs(ApiLimits limits) {
+        return limits.circuitBreaker() == null || limits.circuitBreaker().delayMs() == null ? 30_000 : limits.circuitBreaker().delayMs();
+    }
+
+    private static int seconds(long millis) {
+        return (int) Math.min(900, Math.max(1, (millis + 999) / 1000));
+    }
+
+    private static HttpCaller.Response unchecked(Callable<HttpCaller.Response> call) {
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw StepFailure.retryable("call failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+}
