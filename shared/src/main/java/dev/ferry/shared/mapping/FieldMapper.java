@@ -1,43 +1,348 @@
 package dev.ferry.shared.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.shared.json.Json;
-import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Applies a spec's field mapping to one source record: copies from JSON Pointers (nested paths),
- * sets constants, and writes nested output fields for names with dots ({@code billing.city}).
- * A required field that is absent or null fails the record with the field and path named.
+ * Applies a spec's declarative mapping to one source record. Each output field is taken from a JSON
+ * Pointer, a constant or a template; then shaped (arrays, split, trim, case), translated (value maps),
+ * typed (string, integer, decimal with explicit rounding, boolean, datetime, date) and checked against
+ * its null policies — absent, null and empty are three different things. Every failure names the
+ * output field, the source path and the reason.
  */
 public final class FieldMapper {
 
-    public ObjectNode map(Map<String, IntegrationSpec.FieldRule> mapping, JsonNode source) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, IntegrationSpec.FieldRule> e : mapping.entrySet()) {
+    private static final Pattern TEMPLATE = Pattern.compile("\\{(/[^}]*)}");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final Map<String, DateTimeFormatter> patterns = new ConcurrentHashMap<>();
+
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source) {
+        return map(mapping, source, null);
+    }
+
+    /** @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit) */
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls) {
+        ObjectNode out = NODES.objectNode();
+        for (Map.Entry<String, FieldRule> e : mapping.entrySet()) {
             String field = e.getKey();
-            IntegrationSpec.FieldRule rule = e.getValue();
-            JsonNode value;
-            if (rule.value() != null) {
-                value = rule.value();
-            } else {
-                value = Json.at(source, rule.from());
-                if (value.isMissingNode() || value.isNull()) {
-                    if (rule.isRequired()) {
-                        throw new MappingException(field, rule.from(),
-                                value.isMissingNode() ? "required but absent in the source record" : "required but null in the source record");
+            FieldRule rule = e.getValue();
+            String path = rule.value() != null ? "(constant)" : rule.template() != null ? rule.template() : rule.from();
+            JsonNode value = mapField(field, path, rule, source, destinationNulls);
+            if (value != null) {
+                put(out, field, value);
+            }
+        }
+        return out;
+    }
+
+    /** @return the output value, or null to leave the field out */
+    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, String destinationNulls) {
+        JsonNode value;
+        if (rule.value() != null) {
+            value = rule.value().deepCopy();
+        } else if (rule.template() != null) {
+            value = NODES.textNode(render(rule.template(), source));
+        } else {
+            value = Json.at(source, rule.from());
+            value = value == null ? MissingNode.getInstance() : value.deepCopy();
+        }
+        if (value.isMissingNode()) {
+            String policy = rule.ifAbsent() != null ? rule.ifAbsent() : rule.isRequired() ? "reject" : "omit";
+            // A default is written in the destination's terms already: it is not shaped, translated or typed.
+            return apply(policy, field, path, rule, "required but absent in the source record", NullNode.getInstance());
+        }
+        if (value.isNull()) {
+            String policy = rule.ifNull() != null ? rule.ifNull() : rule.isRequired() ? "reject"
+                    : "omit".equals(destinationNulls) ? "omit" : "keep";
+            return apply(policy, field, path, rule, "required but null in the source record", NullNode.getInstance());
+        }
+        value = shape(field, path, rule, value);
+        if ((value.isTextual() && value.asText().isEmpty()) || (value.isArray() && value.isEmpty())) {
+            String policy = rule.ifEmpty() != null ? rule.ifEmpty() : "keep";
+            if (!policy.equals("keep")) {
+                return apply(policy, field, path, rule, "must not be empty", value);
+            }
+        }
+        if (rule.map() != null && !rule.map().isEmpty()) {
+            value = translate(field, path, rule, value);
+        }
+        value = rule.type() == null ? value : coerce(field, path, rule, value);
+        // A shaped value can become null (pick from an empty list): the destination-wide policy still applies.
+        return value.isNull() && rule.ifNull() == null && "omit".equals(destinationNulls) ? null : value;
+    }
+
+    private static JsonNode apply(String policy, String field, String path, FieldRule rule, String reason, JsonNode keep) {
+        return switch (policy) {
+            case "omit" -> null;
+            case "null" -> NullNode.getInstance();
+            case "keep" -> keep;
+            case "default" -> {
+                if (rule.defaultValue() == null) {
+                    throw new MappingException(field, path, "policy 'default' but no default is declared");
+                }
+                yield rule.defaultValue().deepCopy();
+            }
+            default -> throw new MappingException(field, path, reason);
+        };
+    }
+
+    private JsonNode shape(String field, String path, FieldRule rule, JsonNode value) {
+        if (value.isArray()) {
+            if (Boolean.TRUE.equals(rule.flatten())) {
+                ArrayNode flat = NODES.arrayNode();
+                value.forEach(item -> {
+                    if (item.isArray()) {
+                        flat.addAll((ArrayNode) item);
+                    } else {
+                        flat.add(item);
                     }
-                    if (value.isMissingNode()) {
-                        continue; // absent stays absent
+                });
+                value = flat;
+            }
+            if (rule.each() != null) {
+                ArrayNode mapped = NODES.arrayNode();
+                for (int i = 0; i < value.size(); i++) {
+                    try {
+                        mapped.add(map(rule.each(), value.get(i), null));
+                    } catch (MappingException e) {
+                        throw new MappingException(field + "[" + i + "]." + e.field(), path + "/" + i + e.sourcePath(),
+                                e.reason());
+                    }
+                }
+                value = mapped;
+            }
+            if (rule.pick() != null) {
+                value = value.isEmpty() ? NullNode.getInstance()
+                        : "last".equals(rule.pick()) ? value.get(value.size() - 1) : value.get(0);
+            }
+        }
+        if (rule.split() != null && value.isTextual()) {
+            ArrayNode parts = NODES.arrayNode();
+            for (String part : value.asText().split(Pattern.quote(rule.split()), -1)) {
+                parts.add(part);
+            }
+            value = parts;
+        }
+        return texts(value, rule);
+    }
+
+    private static JsonNode texts(JsonNode value, FieldRule rule) {
+        if (value.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            value.forEach(item -> out.add(texts(item, rule)));
+            if (Boolean.TRUE.equals(rule.trim()) && rule.split() != null) {
+                ArrayNode kept = NODES.arrayNode();
+                out.forEach(item -> {
+                    if (!(item.isTextual() && item.asText().isEmpty())) {
+                        kept.add(item);
+                    }
+                });
+                return kept;
+            }
+            return out;
+        }
+        if (!value.isTextual()) {
+            return value;
+        }
+        String text = value.asText();
+        if (Boolean.TRUE.equals(rule.trim())) {
+            text = text.strip();
+        }
+        if ("lower".equals(rule.letters())) {
+            text = text.toLowerCase(Locale.ROOT);
+        } else if ("upper".equals(rule.letters())) {
+            text = text.toUpperCase(Locale.ROOT);
+        }
+        return NODES.textNode(text);
+    }
+
+    private static JsonNode translate(String field, String path, FieldRule rule, JsonNode value) {
+        if (value.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            value.forEach(item -> out.add(translate(field, path, rule, item)));
+            return out;
+        }
+        JsonNode mapped = rule.map().get(value.asText());
+        if (mapped != null) {
+            return mapped.deepCopy();
+        }
+        String unknown = rule.unknown() == null ? "reject" : rule.unknown();
+        return switch (unknown) {
+            case "keep" -> value;
+            case "default" -> {
+                if (rule.defaultValue() == null) {
+                    throw new MappingException(field, path, "unknown value '" + value.asText() + "' and no default is declared");
+                }
+                yield rule.defaultValue().deepCopy();
+            }
+            default -> throw new MappingException(field, path, "unknown value '" + value.asText() + "' (known: "
+                    + String.join(", ", rule.map().keySet()) + ")");
+        };
+    }
+
+    private JsonNode coerce(String field, String path, FieldRule rule, JsonNode value) {
+        if (value.isNull()) {
+            return value;
+        }
+        if (value.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            value.forEach(item -> out.add(coerce(field, path, rule, item)));
+            return out;
+        }
+        try {
+            return switch (rule.type()) {
+                case "string" -> NODES.textNode(value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText());
+                case "integer" -> {
+                    BigDecimal number = decimal(value);
+                    try {
+                        yield NODES.numberNode(number.toBigIntegerExact());
+                    } catch (ArithmeticException e) {
+                        throw new MappingException(field, path, "'" + value.asText() + "' is not a whole number");
+                    }
+                }
+                case "decimal" -> {
+                    BigDecimal number = decimal(value);
+                    if (rule.scale() != null) {
+                        number = number.setScale(rule.scale(), rule.rounding() == null ? RoundingMode.HALF_EVEN
+                                : RoundingMode.valueOf(rule.rounding().toUpperCase(Locale.ROOT)));
+                    }
+                    yield NODES.numberNode(number);
+                }
+                case "boolean" -> NODES.booleanNode(bool(field, path, value));
+                case "datetime" -> writeInstant(rule, instant(rule, value));
+                case "date" -> writeDate(rule, date(rule, value));
+                default -> throw new MappingException(field, path, "unknown type '" + rule.type() + "'");
+            };
+        } catch (NumberFormatException e) {
+            throw new MappingException(field, path, "'" + value.asText() + "' is not a number");
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new MappingException(field, path, "'" + value.asText() + "' is not a " + rule.type()
+                    + " in format " + (rule.format() == null ? "iso" : rule.format()));
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode value) {
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isBoolean()) {
+            throw new NumberFormatException();
+        }
+        return new BigDecimal(value.asText().strip());
+    }
+
+    private static boolean bool(String field, String path, JsonNode value) {
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        String text = value.asText().strip().toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "yes", "y", "1", "on" -> true;
+            case "false", "no", "n", "0", "off" -> false;
+            default -> throw new MappingException(field, path, "'" + value.asText() + "' is not a boolean");
+        };
+    }
+
+    private ZoneId zone(FieldRule rule) {
+        return rule.zone() == null ? ZoneOffset.UTC : ZoneId.of(rule.zone());
+    }
+
+    private Instant instant(FieldRule rule, JsonNode value) {
+        String format = rule.format() == null ? "iso" : rule.format();
+        switch (format) {
+            case "unix-seconds":
+                return Instant.ofEpochSecond(decimal(value).longValueExact());
+            case "unix-millis":
+                return Instant.ofEpochMilli(decimal(value).longValueExact());
+            case "unix-micros": {
+                long micros = decimal(value).longValueExact();
+                return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+            }
+            case "iso": {
+                String text = value.asText().strip();
+                try {
+                    return OffsetDateTime.parse(text).toInstant();
+                } catch (DateTimeParseException noOffset) {
+                    try {
+                        return LocalDateTime.parse(text).atZone(zone(rule)).toInstant();
+                    } catch (DateTimeParseException noTime) {
+                        return LocalDate.parse(text).atStartOfDay(zone(rule)).toInstant();
                     }
                 }
             }
-            put(out, field, value.deepCopy());
+            default: {
+                TemporalAccessor parsed = pattern(format).parse(value.asText().strip());
+                if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                    return OffsetDateTime.from(parsed).toInstant();
+                }
+                if (parsed.isSupported(ChronoField.HOUR_OF_DAY)) {
+                    return LocalDateTime.from(parsed).atZone(zone(rule)).toInstant();
+                }
+                return LocalDate.from(parsed).atStartOfDay(zone(rule)).toInstant();
+            }
         }
-        return out;
+    }
+
+    private LocalDate date(FieldRule rule, JsonNode value) {
+        String format = rule.format() == null ? "iso" : rule.format();
+        if (format.equals("iso") && value.isTextual() && value.asText().strip().length() == 10) {
+            return LocalDate.parse(value.asText().strip());
+        }
+        return instant(rule, value).atZone(zone(rule)).toLocalDate();
+    }
+
+    private JsonNode writeInstant(FieldRule rule, Instant instant) {
+        String output = rule.output() == null ? "iso" : rule.output();
+        return switch (output) {
+            case "unix-seconds" -> NODES.numberNode(instant.getEpochSecond());
+            case "unix-millis" -> NODES.numberNode(instant.toEpochMilli());
+            case "iso" -> NODES.textNode(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone(rule)).toOffsetDateTime()));
+            default -> NODES.textNode(pattern(output).format(instant.atZone(zone(rule))));
+        };
+    }
+
+    private JsonNode writeDate(FieldRule rule, LocalDate date) {
+        String output = rule.output() == null ? "iso" : rule.output();
+        return NODES.textNode(output.equals("iso") ? date.toString() : pattern(output).format(date));
+    }
+
+    private DateTimeFormatter pattern(String pattern) {
+        return patterns.computeIfAbsent(pattern, p -> DateTimeFormatter.ofPattern(p, Locale.ROOT));
+    }
+
+    private static String render(String template, JsonNode source) {
+        Matcher m = TEMPLATE.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String text = Json.textAt(source, m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(text == null ? "" : text));
+        }
+        m.appendTail(out);
+        return out.toString().strip();
     }
 
     private static void put(ObjectNode out, String field, JsonNode value) {

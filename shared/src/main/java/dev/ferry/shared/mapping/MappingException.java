@@ -4,11 +4,13 @@ package dev.ferry.shared.mapping;
 public class MappingException extends RuntimeException {
     private final String field;
     private final String sourcePath;
+    private final String reason;
 
     public MappingException(String field, String sourcePath, String reason) {
         super("field '" + field + "' (from " + sourcePath + "): " + reason);
         this.field = field;
         this.sourcePath = sourcePath;
+        this.reason = reason;
     }
 
     public String field() {
@@ -17,5 +19,9 @@ public class MappingException extends RuntimeException {
 
     public String sourcePath() {
         return sourcePath;
+    }
+
+    public String reason() {
+        return reason;
     }
 }

@@ -156,7 +156,7 @@ public final class Replayer {
                 target = FerryConfig.Queue.TRANSFORM;
                 again = e.replayed(original);
                 try {
-                    preview = mapper.map(spec.mapping(), original);
+                    preview = mapper.map(spec.mapping(), original, spec.destination().nulls());
                 } catch (MappingException ex) {
                     error = ex.getMessage();
                 }

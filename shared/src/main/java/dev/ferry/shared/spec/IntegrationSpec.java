@@ -19,11 +19,13 @@ public record IntegrationSpec(
         String schedule,
         Map<String, FieldRule> mapping,
         Destination destination,
-        Limits limits) {
+        Limits limits,
+        java.util.List<Example> examples) {
 
     public IntegrationSpec {
         mapping = mapping == null ? Map.of() : new LinkedHashMap<>(mapping);
         limits = limits == null ? new Limits(null, null, null) : limits;
+        examples = examples == null ? java.util.List.of() : java.util.List.copyOf(examples);
     }
 
     /**
@@ -72,19 +74,60 @@ public record IntegrationSpec(
     }
 
     /**
-     * One output field: copied {@code from} a JSON Pointer of the source record, or a constant {@code value}.
+     * One output field: taken {@code from} a JSON Pointer of the source record, a constant {@code value},
+     * or a {@code template} ("{/first} {/last}"); then shaped and typed. See docs/spec.md.
+     *
+     * @param pick      for arrays: first or last item
+     * @param each      for arrays: a mapping applied to every item
+     * @param flatten   for arrays of arrays: one level flattened
+     * @param trim      strip surrounding white space
+     * @param letters   lower or upper case
+     * @param split     split a string into an array at this separator
+     * @param map       value translation (enum to enum)
+     * @param unknown   a value missing from {@code map}: reject (default), default or keep
+     * @param type      string, integer, decimal, boolean, datetime or date
+     * @param scale     decimals: digits after the point, with {@code rounding} (default HALF_EVEN)
+     * @param format    how the source writes a date: iso (default), unix-seconds, unix-millis, unix-micros,
+     *                  or a java.time pattern
+     * @param output    how to write it: iso (default), unix-seconds, unix-millis, or a pattern
+     * @param zone      zone the source's local date-times are in, and the output is normalised to (default UTC)
+     * @param ifNull    when the value is null: keep (default), omit, default or reject
+     * @param ifAbsent  when the path is absent: omit (default), null, default or reject
+     * @param ifEmpty   when the value is "" (after trim) or []: keep (default), omit, null, default or reject
+     * @param defaultValue the value for the "default" policies
      */
-    public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required) {
+    public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required, String template,
+                            String pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
+                            @JsonProperty("case") String letters, String split, Map<String, JsonNode> map, String unknown,
+                            String type, Integer scale, String rounding, String format, String output, String zone,
+                            @JsonProperty("null") String ifNull, @JsonProperty("absent") String ifAbsent,
+                            @JsonProperty("empty") String ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
+
+        public FieldRule(String from, JsonNode value, Boolean required) {
+            this(from, value, required, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null);
+        }
+
         public boolean isRequired() {
             return Boolean.TRUE.equals(required);
         }
     }
 
     /**
+     * An example that doubles as a test: this input must map to {@code output}, or fail with an error
+     * containing {@code error}.
+     */
+    public record Example(String name, JsonNode input, JsonNode output, String error) {
+    }
+
+    /**
      * @param method POST or PUT
      * @param url    may hold {@code {recordId}}
      */
-    public record Destination(String method, String url, Auth auth, Map<String, String> headers) {
+    /**
+     * @param nulls destination-wide null policy for fields that declare none: keep (default) or omit
+     */
+    public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls) {
         public Destination {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }

@@ -209,17 +209,92 @@ public final class SpecLoader {
         if (spec.mapping().isEmpty()) {
             p.add("mapping", "is required: at least one output field");
         }
-        for (Map.Entry<String, IntegrationSpec.FieldRule> e : spec.mapping().entrySet()) {
-            var rule = e.getValue();
-            String at = "mapping." + e.getKey();
-            if (rule == null || (rule.from() == null) == (rule.value() == null)) {
-                p.add(at, "needs exactly one of 'from' (a JSON Pointer into the source record) or 'value' (a constant)");
-            } else if (rule.from() != null) {
-                checkPointer(p, at + ".from", rule.from());
+        checkMapping(p, "mapping", spec.mapping());
+        if (spec.destination() != null && spec.destination().nulls() != null
+                && !Set.of("keep", "omit").contains(spec.destination().nulls())) {
+            p.add("destination.nulls", "must be keep or omit, got '" + spec.destination().nulls() + "'");
+        }
+        for (int i = 0; i < spec.examples().size(); i++) {
+            var example = spec.examples().get(i);
+            String at = "examples[" + i + "]";
+            if (example.input() == null) {
+                p.add(at + ".input", "is required");
+            }
+            if ((example.output() == null) == (example.error() == null)) {
+                p.add(at, "needs exactly one of 'output' (the expected record) or 'error' (text the error must contain)");
             }
         }
         if (spec.limits().maxBodyBytes() != null && spec.limits().maxBodyBytes() <= 0) {
             p.add("limits.maxBodyBytes", "must be positive");
+        }
+    }
+
+    private static final Set<String> TYPES = Set.of("string", "integer", "decimal", "boolean", "datetime", "date");
+    private static final Set<String> POLICIES = Set.of("keep", "omit", "null", "default", "reject");
+
+    private static void checkMapping(Problems p, String prefix, Map<String, IntegrationSpec.FieldRule> mapping) {
+        for (Map.Entry<String, IntegrationSpec.FieldRule> e : mapping.entrySet()) {
+            var rule = e.getValue();
+            String at = prefix + "." + e.getKey();
+            if (rule == null) {
+                p.add(at, "is empty");
+                continue;
+            }
+            int sources = (rule.from() == null ? 0 : 1) + (rule.value() == null ? 0 : 1) + (rule.template() == null ? 0 : 1);
+            if (sources != 1) {
+                p.add(at, "needs exactly one of 'from' (a JSON Pointer into the source record), 'value' (a constant)"
+                        + " or 'template' (text with {/pointer} parts)");
+            } else if (rule.from() != null) {
+                checkPointer(p, at + ".from", rule.from());
+            }
+            oneOf(p, at + ".type", rule.type(), TYPES);
+            oneOf(p, at + ".pick", rule.pick(), Set.of("first", "last"));
+            oneOf(p, at + ".case", rule.letters(), Set.of("lower", "upper"));
+            oneOf(p, at + ".unknown", rule.unknown(), Set.of("reject", "default", "keep"));
+            oneOf(p, at + ".null", rule.ifNull(), POLICIES);
+            oneOf(p, at + ".absent", rule.ifAbsent(), POLICIES);
+            oneOf(p, at + ".empty", rule.ifEmpty(), POLICIES);
+            boolean wantsDefault = "default".equals(rule.ifNull()) || "default".equals(rule.ifAbsent())
+                    || "default".equals(rule.ifEmpty()) || "default".equals(rule.unknown());
+            if (wantsDefault && rule.defaultValue() == null) {
+                p.add(at + ".default", "is required by a 'default' policy");
+            }
+            if (rule.scale() != null && !"decimal".equals(rule.type())) {
+                p.add(at + ".scale", "only applies to type decimal");
+            }
+            if (rule.rounding() != null) {
+                try {
+                    java.math.RoundingMode.valueOf(rule.rounding().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException ex) {
+                    p.add(at + ".rounding", "must be one of " + java.util.Arrays.toString(java.math.RoundingMode.values()));
+                }
+            }
+            for (String f : new String[] {rule.format(), rule.output()}) {
+                if (f != null && !Set.of("iso", "unix-seconds", "unix-millis", "unix-micros").contains(f)) {
+                    try {
+                        java.time.format.DateTimeFormatter.ofPattern(f);
+                    } catch (IllegalArgumentException ex) {
+                        p.add(at + (f.equals(rule.format()) ? ".format" : ".output"), "'" + f + "' is neither iso, unix-seconds,"
+                                + " unix-millis, unix-micros nor a valid date-time pattern");
+                    }
+                }
+            }
+            if (rule.zone() != null) {
+                try {
+                    java.time.ZoneId.of(rule.zone());
+                } catch (java.time.DateTimeException ex) {
+                    p.add(at + ".zone", "'" + rule.zone() + "' is not a time zone (e.g. UTC, Europe/Berlin, +02:00)");
+                }
+            }
+            if (rule.each() != null) {
+                checkMapping(p, at + ".each", rule.each());
+            }
+        }
+    }
+
+    private static void oneOf(Problems p, String at, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            p.add(at, "must be one of " + allowed.stream().sorted().toList() + ", got '" + value + "'");
         }
     }
 

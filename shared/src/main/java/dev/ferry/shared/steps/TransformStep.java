@@ -51,7 +51,7 @@ public final class TransformStep {
 
     private com.fasterxml.jackson.databind.node.ObjectNode map(IntegrationSpec spec, Envelope envelope) {
         try {
-            return mapper.map(spec.mapping(), envelope.payload());
+            return mapper.map(spec.mapping(), envelope.payload(), spec.destination().nulls());
         } catch (MappingException e) {
             throw StepFailure.permanent("mapping failed for record " + envelope.recordId() + ": " + e.getMessage());
         }

@@ -16,7 +16,7 @@ class IdempotencyKeysTest {
 
     static IntegrationSpec spec(String versionPointer) {
         return new IntegrationSpec("demo", null, null,
-                new IntegrationSpec.Source("/id", versionPointer, null, null, null), null, null, Map.of(), null, null);
+                new IntegrationSpec.Source("/id", versionPointer, null, null, null), null, null, Map.of(), null, null, null);
     }
 
     static JsonNode json(String text) throws Exception {

@@ -1,0 +1,77 @@
+package dev.ferry.shared.mapping;
+
+import dev.ferry.shared.spec.IntegrationRegistry;
+import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.SpecLoader;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every example of every spec in the repo is a test: a new integration gets tests by writing
+ * examples, no Java. The module's working directory is shared/, so the specs are one level up.
+ */
+class SpecExamplesTest {
+
+    static final Map<String, String> SETTINGS = Map.of("sandbox.crm.url", "http://127.0.0.1:1", "sandbox.billing.url",
+            "http://127.0.0.1:2");
+
+    static IntegrationRegistry repoSpecs() {
+        return IntegrationRegistry.load(new SpecLoader(k -> Optional.ofNullable(SETTINGS.get(k)), true),
+                List.of(Path.of("../integrations"), Path.of("../sandbox/integrations")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyExampleOfEverySpecHolds() {
+        ExampleRunner runner = new ExampleRunner();
+        return repoSpecs().all().stream()
+                .flatMap(spec -> runner.run(spec).stream())
+                .map(result -> DynamicTest.dynamicTest(result.integration() + ": " + result.example(),
+                        () -> assertThat(result.problem()).as(result.integration() + ": " + result.example()).isNull()));
+    }
+
+    @Test
+    void theRealIntegrationsCarryExamples() {
+        long withExamples = repoSpecs().all().stream().filter(s -> !s.examples().isEmpty()).count();
+        assertThat(withExamples).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aDeliberatelyWrongExampleFailsAndSaysWhy() {
+        String yaml = """
+                name: wrong
+                source: { recordId: /id, list: { url: "https://example.com/items" } }
+                schedule: rate(1 minute)
+                mapping:
+                  amount: { from: /amount, type: decimal, scale: 2 }
+                  plan: { from: /plan, map: { a: alpha } }
+                destination: { method: POST, url: "https://example.com/x" }
+                examples:
+                  - name: wrong amount
+                    input: { id: "1", amount: "1.005", plan: a }
+                    output: { amount: 1.01, plan: alpha }
+                  - name: expects an error that does not happen
+                    input: { id: "2", amount: "1", plan: a }
+                    error: unknown value
+                  - name: expects the wrong error
+                    input: { id: "3", amount: "1", plan: b }
+                    error: not a number
+                """;
+        IntegrationSpec spec = new SpecLoader(k -> Optional.empty(), false).load("wrong.yaml", yaml);
+
+        List<ExampleRunner.Result> results = new ExampleRunner().run(spec);
+
+        assertThat(results).hasSize(3).noneMatch(ExampleRunner.Result::passed);
+        assertThat(results.get(0).problem()).contains("expected").contains("1.01").contains("1.00");
+        assertThat(results.get(1).problem()).contains("expected an error containing \"unknown value\"");
+        assertThat(results.get(2).problem()).contains("unknown value 'b'").contains("does not contain \"not a number\"");
+    }
+}
