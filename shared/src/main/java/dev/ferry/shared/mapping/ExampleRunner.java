@@ -20,6 +20,7 @@ public final class ExampleRunner {
     }
 
     private final FieldMapper mapper = new FieldMapper();
+    private final OutputValidator validator = new OutputValidator();
 
     /** 12.5 written in YAML equals the decimal 12.50 a mapping produced: numbers compare by value. */
     private static final java.util.Comparator<JsonNode> SAME_NUMBER = (a, b) -> {
@@ -43,6 +44,11 @@ public final class ExampleRunner {
         JsonNode actual;
         try {
             actual = mapper.map(spec.mapping(), example.input(), spec.destination().nulls());
+            List<String> violations = validator.violations(spec, actual);
+            if (!violations.isEmpty()) {
+                throw new MappingException("(record)", "(destination schema)", "does not fit the destination schema: "
+                        + String.join("; ", violations));
+            }
         } catch (MappingException e) {
             if (example.error() != null && e.getMessage().contains(example.error())) {
                 return null;

@@ -35,7 +35,10 @@ public record IntegrationSpec(
      * @param get      how to fetch one record by id (thin webhooks)
      * @param list     how to poll for records (schedule)
      */
-    public record Source(String recordId, String version, Auth auth, Get get, ListRequest list) {
+    public record Source(String recordId, String version, Auth auth, Get get, ListRequest list, JsonNode schema) {
+        public Source(String recordId, String version, Auth auth, Get get, ListRequest list) {
+            this(recordId, version, auth, get, list, null);
+        }
     }
 
     /** {@code url} may hold {@code {id}}, replaced by the URL-encoded record id. */
@@ -123,11 +126,11 @@ public record IntegrationSpec(
     /**
      * @param method POST or PUT
      * @param url    may hold {@code {recordId}}
+     * @param nulls  destination-wide null policy for fields that declare none: keep (default) or omit
+     * @param schema JSON Schema every mapped record must satisfy before it is sent
      */
-    /**
-     * @param nulls destination-wide null policy for fields that declare none: keep (default) or omit
-     */
-    public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls) {
+    public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls,
+                              JsonNode schema) {
         public Destination {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }

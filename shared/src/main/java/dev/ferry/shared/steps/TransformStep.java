@@ -25,6 +25,7 @@ public final class TransformStep {
     private final SqsBatchRunner runner;
     private final String deliverQueue;
     private final FieldMapper mapper = new FieldMapper();
+    private final dev.ferry.shared.mapping.OutputValidator validator = new dev.ferry.shared.mapping.OutputValidator();
 
     public TransformStep(IntegrationRegistry integrations, QueueSender sender, FerryConfig config, Clock clock) {
         this.integrations = integrations;
@@ -44,6 +45,11 @@ public final class TransformStep {
             throw StepFailure.permanent("record " + envelope.recordId() + " is a thin event that was never fetched");
         }
         var mapped = map(spec, envelope);
+        var violations = validator.violations(spec, mapped);
+        if (!violations.isEmpty()) {
+            throw StepFailure.permanent("record " + envelope.recordId() + " does not fit the destination schema: "
+                    + String.join("; ", violations));
+        }
         sender.send(deliverQueue, envelope.mapped(mapped), 0);
         LOG.infof("transform %s: record %s mapped, queued for delivery [trace %s]", spec.name(), envelope.recordId(),
                 envelope.traceId());
