@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ferry.shared.auth.Hmac;
+import dev.ferry.shared.auth.WebhookVerifier;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -167,18 +169,10 @@ public final class SpecLoader {
             if (w.mode() != null && !Set.of("full", "thin").contains(w.mode())) {
                 p.add("webhook.mode", "must be full or thin, got '" + w.mode() + "'");
             }
-            if (w.deliveryIdHeader() == null) {
-                p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
-            }
             if (w.signature() == null) {
                 p.add("webhook.signature", "is required: Ferry accepts no unsigned webhooks");
             } else {
-                if (w.signature().header() == null) {
-                    p.add("webhook.signature.header", "is required");
-                }
-                if (w.signature().secret() == null) {
-                    p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
-                }
+                checkSignature(p, w);
             }
             if (w.thin() && (source == null || source.get() == null)) {
                 p.add("source.get", "is required for a thin webhook: fetch needs to know how to get the record");
@@ -220,6 +214,49 @@ public final class SpecLoader {
         }
         if (spec.limits().maxBodyBytes() != null && spec.limits().maxBodyBytes() <= 0) {
             p.add("limits.maxBodyBytes", "must be positive");
+        }
+    }
+
+    private static void checkSignature(Problems p, IntegrationSpec.Webhook w) {
+        IntegrationSpec.Signature sig = w.signature();
+        String scheme = sig.schemeOrDefault();
+        if (!WebhookVerifier.SCHEMES.contains(scheme)) {
+            p.add("webhook.signature.scheme", "must be one of " + WebhookVerifier.SCHEMES.stream().sorted().toList()
+                    + ", got '" + scheme + "'");
+            return;
+        }
+        if (sig.secret() == null) {
+            p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
+        }
+        if (sig.toleranceSeconds() != null && sig.toleranceSeconds() <= 0) {
+            p.add("webhook.signature.toleranceSeconds", "must be positive");
+        }
+        if (scheme.equals("hmac")) {
+            if (w.deliveryIdHeader() == null) {
+                p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
+            }
+            if (sig.header() == null) {
+                p.add("webhook.signature.header", "is required");
+            }
+            try {
+                Hmac.jcaName(sig.algorithm());
+            } catch (IllegalArgumentException e) {
+                p.add("webhook.signature.algorithm", e.getMessage());
+            }
+            if (sig.encoding() != null && !Set.of("hex", "base64").contains(sig.encoding())) {
+                p.add("webhook.signature.encoding", "must be hex or base64, got '" + sig.encoding() + "'");
+            }
+            if (sig.content() != null && sig.content().contains("{timestamp}") && sig.timestampHeader() == null) {
+                p.add("webhook.signature.timestampHeader", "is required when the signed content uses {timestamp}");
+            }
+        } else {
+            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()}, {"algorithm", sig.algorithm()},
+                    {"encoding", sig.encoding()}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
+                if (extra[1] != null) {
+                    p.add("webhook.signature." + extra[0], "only applies to scheme hmac; the " + scheme
+                            + " scheme fixes its own headers and format (remove it)");
+                }
+            }
         }
     }
 
