@@ -32,6 +32,7 @@ public final class FerryRuntime {
     private SecretsProvider secrets;
     private IdempotencyStore idempotency;
     private HttpCaller http;
+    private OutboundAuth outboundAuth;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
         this.config = config;
@@ -81,12 +82,20 @@ public final class FerryRuntime {
         return http;
     }
 
+    /** One per runtime: it caches OAuth tokens. */
+    public synchronized OutboundAuth outboundAuth() {
+        if (outboundAuth == null) {
+            outboundAuth = new OutboundAuth(secrets(), http(), clock);
+        }
+        return outboundAuth;
+    }
+
     public WebhookStep webhookStep() {
         return new WebhookStep(integrations(), secrets(), idempotency(), queueSender(), config, clock);
     }
 
     public FetchStep fetchStep() {
-        return new FetchStep(integrations(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+        return new FetchStep(integrations(), http(), outboundAuth(), queueSender(), config, clock);
     }
 
     public TransformStep transformStep() {
@@ -94,6 +103,6 @@ public final class FerryRuntime {
     }
 
     public DeliverStep deliverStep() {
-        return new DeliverStep(integrations(), idempotency(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+        return new DeliverStep(integrations(), idempotency(), http(), outboundAuth(), queueSender(), config, clock);
     }
 }

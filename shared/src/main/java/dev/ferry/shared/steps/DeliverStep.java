@@ -84,8 +84,8 @@ public final class DeliverStep {
         headers.put("X-Ferry-Trace-Id", envelope.traceId());
         HttpCaller.Response response;
         try {
-            auth.apply(destination.auth(), headers);
-            response = http.send(destination.method().toUpperCase(Locale.ROOT), url, headers, Json.writeBytes(envelope.payload()));
+            response = auth.send(http, destination.auth(), destination.method().toUpperCase(Locale.ROOT), url, headers,
+                    Json.writeBytes(envelope.payload()));
         } catch (RuntimeException e) {
             idempotency.release(claim);
             if (e instanceof StepFailure f && f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
