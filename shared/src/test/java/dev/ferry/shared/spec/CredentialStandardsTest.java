@@ -127,6 +127,19 @@ class CredentialStandardsTest {
         }
     }
 
+    @Test
+    void theRepositorysIntegrationsLoadForProductionWithoutWarningsAndUseTheSchemesAndStrategies() throws Exception {
+        SpecLoader production = new SpecLoader(k -> java.util.Optional.empty(), false);
+        IntegrationRegistry registry = IntegrationRegistry.load(production, List.of(IntegrationRegistryTest.REPO_INTEGRATIONS));
+
+        assertThat(production.warnings()).isEmpty();
+        assertThat(registry.all()).extracting(s -> s.webhook() == null ? null : s.webhook().signature().schemeOrDefault())
+                .contains("hmac", "github", "stripe", "standard-webhooks");
+        assertThat(registry.all().stream().flatMap(s -> java.util.stream.Stream.of(s.destination().auth(),
+                        s.source() == null ? null : s.source().auth())).filter(java.util.Objects::nonNull).map(IntegrationSpec.Auth::type))
+                .contains("bearer", "oauth2-client-credentials", "oauth2-refresh-token", "hmac", "aws-sigv4");
+    }
+
     /** Reaches the package-private scanner directly. */
     static final class LiteralCredentialsProbe {
         static List<String> problems(String yaml) {
