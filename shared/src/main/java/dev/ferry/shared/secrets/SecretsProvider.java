@@ -21,6 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SecretsProvider {
 
     private record Cached(JsonNode value, Instant expires) {
+        @Override
+        public String toString() {
+            return "Cached[value=(not shown), expires=" + expires + "]";
+        }
     }
 
     /** The version stage Secrets Manager gives the version before the current one. */
