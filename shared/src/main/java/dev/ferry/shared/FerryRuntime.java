@@ -36,6 +36,7 @@ public final class FerryRuntime {
     private IdempotencyStore idempotency;
     private HttpCaller http;
     private ResilientCalls resilience;
+    private OutboundAuth outboundAuth;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
         this.config = config;
@@ -99,12 +100,20 @@ public final class FerryRuntime {
         return new Replayer(AwsClients.sqs(config), queueSender(), integrations(), config);
     }
 
+    /** One per runtime: it caches OAuth tokens. */
+    public synchronized OutboundAuth outboundAuth() {
+        if (outboundAuth == null) {
+            outboundAuth = new OutboundAuth(secrets(), http(), clock);
+        }
+        return outboundAuth;
+    }
+
     public WebhookStep webhookStep() {
         return new WebhookStep(integrations(), secrets(), idempotency(), queueSender(), config, clock);
     }
 
     public FetchStep fetchStep() {
-        return new FetchStep(integrations(), http(), new OutboundAuth(secrets()), queueSender(), config, clock);
+        return new FetchStep(integrations(), http(), outboundAuth(), queueSender(), config, clock);
     }
 
     public TransformStep transformStep() {
@@ -112,7 +121,7 @@ public final class FerryRuntime {
     }
 
     public DeliverStep deliverStep() {
-        return new DeliverStep(integrations(), idempotency(), http(), resilience(), new OutboundAuth(secrets()), queueSender(),
+        return new DeliverStep(integrations(), idempotency(), http(), resilience(), outboundAuth(), queueSender(),
                 config, clock);
     }
 }

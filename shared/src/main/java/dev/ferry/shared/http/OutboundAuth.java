@@ -1,40 +1,83 @@
 package dev.ferry.shared.http;
 
+import dev.ferry.shared.auth.AuthStrategies;
+import dev.ferry.shared.auth.AuthStrategy;
+import dev.ferry.shared.auth.OutboundRequest;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
+import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Adds a spec's outbound credentials (read from Secrets Manager) to a request's headers. */
+/**
+ * Adds a spec's outbound credentials (read from Secrets Manager) to requests, by the strategy the spec
+ * names (see {@link AuthStrategies}). {@link #send} also handles rotation: when the remote side answers
+ * 401/403, the cached secret (and token) is dropped and the call is made once more with credentials
+ * read afresh, within the same attempt.
+ */
 public final class OutboundAuth {
 
-    private final SecretsProvider secrets;
+    private static final Logger LOG = Logger.getLogger(OutboundAuth.class);
+
+    private final AuthStrategies strategies;
 
     public OutboundAuth(SecretsProvider secrets) {
-        this.secrets = secrets;
+        this(secrets, new HttpCaller(java.time.Duration.ofSeconds(10)), Clock.systemUTC());
     }
 
-    public void apply(IntegrationSpec.Auth auth, Map<String, String> headers) {
-        if (auth == null || "none".equals(auth.type())) {
-            return;
+    /** @param http the caller used for token endpoints */
+    public OutboundAuth(SecretsProvider secrets, HttpCaller http, Clock clock) {
+        this.strategies = new AuthStrategies(secrets, http, clock);
+    }
+
+    /**
+     * Sends the request with credentials; on 401/403 reads the credentials afresh and sends once more.
+     * {@code headers} is not changed.
+     */
+    public HttpCaller.Response send(HttpCaller http, IntegrationSpec.Auth auth, String method, String url,
+                                    Map<String, String> headers, byte[] body) {
+        AuthStrategy strategy = strategies.of(auth);
+        OutboundRequest request = new OutboundRequest(method, url, new HashMap<>(headers), body);
+        strategy.apply(request);
+        try {
+            return http.send(method, request.url(), request.headers(), body);
+        } catch (StepFailure f) {
+            if (!rejected(f) || auth == null || "none".equals(auth.type())) {
+                throw f;
+            }
+            LOG.infof("%s %s answered %d: reading the credentials from secret '%s' afresh and trying once more",
+                    method, HttpCaller.redactQuery(url), f.httpStatus(), auth.secret() == null ? "(role)" : auth.secret());
+            strategy.rejected();
         }
-        String field = auth.field() == null ? defaultField(auth.type()) : auth.field();
-        String value = secrets.field(auth.secret(), field);
-        switch (auth.type()) {
-            case "bearer" -> headers.put("Authorization", "Bearer " + value);
-            case "api-key" -> headers.put(auth.header() == null ? "X-Api-Key" : auth.header(), value);
-            default -> throw new IllegalStateException("unchecked auth type " + auth.type());
+        OutboundRequest again = new OutboundRequest(method, url, new HashMap<>(headers), body);
+        strategy.apply(again);
+        try {
+            return http.send(method, again.url(), again.headers(), body);
+        } catch (StepFailure f) {
+            if (rejected(f)) {
+                strategy.rejected();
+            }
+            throw f;
+        }
+    }
+
+    /** Adds header-only credentials; prefer {@link #send}, which also signs, adds query keys and retries. */
+    public void apply(IntegrationSpec.Auth auth, Map<String, String> headers) {
+        OutboundRequest request = new OutboundRequest("GET", "https://unused.invalid/", headers, null);
+        strategies.of(auth).apply(request);
+        if (!request.url().equals("https://unused.invalid/")) {
+            throw new IllegalStateException("auth type " + auth.type() + " needs the URL: use send()");
         }
     }
 
     /** After a 401/403 the secret may have been rotated: read it afresh next time. */
     public void forget(IntegrationSpec.Auth auth) {
-        if (auth != null && auth.secret() != null) {
-            secrets.invalidate(auth.secret());
-        }
+        strategies.of(auth).rejected();
     }
 
-    private static String defaultField(String type) {
-        return "api-key".equals(type) ? "apiKey" : "token";
+    private static boolean rejected(StepFailure f) {
+        return f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403);
     }
 }

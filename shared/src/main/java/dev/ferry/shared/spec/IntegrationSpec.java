@@ -49,14 +49,30 @@ public record IntegrationSpec(
     }
 
     /**
-     * Outbound credentials, from one Secrets Manager secret holding a JSON object.
+     * Outbound credentials, from one Secrets Manager secret holding a JSON object. See docs/credentials.md.
      *
-     * @param type   none, bearer or api-key
-     * @param secret the secret's name or ARN
-     * @param field  the JSON field of the secret holding the value
-     * @param header the header an api-key goes in (default X-Api-Key)
+     * @param type      none, api-key, bearer, basic, oauth2-client-credentials, oauth2-refresh-token, hmac or aws-sigv4
+     * @param secret    the secret's name or ARN (optional only for aws-sigv4, which then uses the function's role)
+     * @param field     the JSON field of the secret holding the value (api-key, bearer, hmac)
+     * @param header    the header an api-key (default X-Api-Key) or an HMAC signature (default X-Signature) goes in
+     * @param query     api-key only: send the key as this query parameter instead of a header
+     * @param tokenUrl  oauth2: the token endpoint
+     * @param scopes    oauth2: the scopes to ask for (required)
+     * @param algorithm hmac: sha256 (default), sha1 or sha512
+     * @param encoding  hmac: hex (default) or base64
+     * @param prefix    hmac: put before the signature, e.g. "sha256="
+     * @param content   hmac: the signed string, from {method} {path} {query} {timestamp} {body} (default "{timestamp}.{body}")
+     * @param region    aws-sigv4: the AWS region
+     * @param service   aws-sigv4: the signing name, e.g. execute-api
+     * @param rotation  how the credential is rotated (e.g. "every 90 days by the vendor console"); static credentials without it warn
      */
-    public record Auth(String type, String secret, String field, String header) {
+    public record Auth(String type, String secret, String field, String header, String query, String tokenUrl,
+                       java.util.List<String> scopes, String algorithm, String encoding, String prefix, String content,
+                       String region, String service, String rotation) {
+
+        public Auth(String type, String secret, String field, String header) {
+            this(type, secret, field, header, null, null, null, null, null, null, null, null, null, null);
+        }
     }
 
     /**
@@ -71,9 +87,29 @@ public record IntegrationSpec(
     }
 
     /**
-     * HMAC-SHA256 over the raw body, hex-encoded in {@code header} after {@code prefix}.
+     * How a webhook is signed; always checked over the raw body bytes. See docs/spec.md.
+     *
+     * @param scheme           hmac (default), standard-webhooks, github or stripe
+     * @param header           hmac: the header holding the signature (the other schemes know theirs)
+     * @param prefix           hmac: the signature's prefix, e.g. "sha256="
+     * @param secret           the Secrets Manager secret holding the signing key
+     * @param field            its JSON field (default key)
+     * @param algorithm        hmac: sha256 (default), sha1 or sha512
+     * @param encoding         hmac: hex (default) or base64
+     * @param content          hmac: the signed content, from {body}, {timestamp} and {header:Name} (default "{body}")
+     * @param timestampHeader  hmac: the header with the send time in epoch seconds; checked against the tolerance
+     * @param toleranceSeconds how far a timestamp may be from now, either way (default 300)
      */
-    public record Signature(String header, String prefix, String secret, String field) {
+    public record Signature(String scheme, String header, String prefix, String secret, String field, String algorithm,
+                            String encoding, String content, String timestampHeader, Integer toleranceSeconds) {
+
+        public Signature(String header, String prefix, String secret, String field) {
+            this(null, header, prefix, secret, field, null, null, null, null, null);
+        }
+
+        public String schemeOrDefault() {
+            return scheme == null ? "hmac" : scheme;
+        }
     }
 
     /**

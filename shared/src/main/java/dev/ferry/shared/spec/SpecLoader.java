@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ferry.shared.auth.AuthStrategies;
+import dev.ferry.shared.auth.Hmac;
+import dev.ferry.shared.auth.WebhookVerifier;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,14 +35,16 @@ public final class SpecLoader {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(?::([^}]*))?}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final Set<String> AUTH_TYPES = Set.of("none", "bearer", "api-key");
 
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final Logger LOG = Logger.getLogger(SpecLoader.class);
+
     private final Function<String, Optional<String>> settings;
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final boolean localMode;
 
     public SpecLoader(Function<String, Optional<String>> settings, boolean localMode) {
@@ -45,9 +52,18 @@ public final class SpecLoader {
         this.localMode = localMode;
     }
 
+    /** What the specs loaded so far do that works but should be fixed (e.g. static credentials without rotation). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
     public IntegrationSpec load(String file, String yaml) {
         List<String> problems = new ArrayList<>();
         String resolved = resolvePlaceholders(file, yaml, problems);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        LiteralCredentials.find(file, resolved, YAML.getFactory(), problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
@@ -66,9 +82,13 @@ public final class SpecLoader {
         if (spec == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
         }
+        int warned = warnings.size();
         check(file, spec, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
+        }
+        for (String warning : warnings.subList(warned, warnings.size())) {
+            LOG.warn(warning);
         }
         return spec;
     }
@@ -167,18 +187,10 @@ public final class SpecLoader {
             if (w.mode() != null && !Set.of("full", "thin").contains(w.mode())) {
                 p.add("webhook.mode", "must be full or thin, got '" + w.mode() + "'");
             }
-            if (w.deliveryIdHeader() == null) {
-                p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
-            }
             if (w.signature() == null) {
                 p.add("webhook.signature", "is required: Ferry accepts no unsigned webhooks");
             } else {
-                if (w.signature().header() == null) {
-                    p.add("webhook.signature.header", "is required");
-                }
-                if (w.signature().secret() == null) {
-                    p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
-                }
+                checkSignature(p, w);
             }
             if (w.thin() && (source == null || source.get() == null)) {
                 p.add("source.get", "is required for a thin webhook: fetch needs to know how to get the record");
@@ -298,16 +310,85 @@ public final class SpecLoader {
         }
     }
 
+    private static void checkSignature(Problems p, IntegrationSpec.Webhook w) {
+        IntegrationSpec.Signature sig = w.signature();
+        String scheme = sig.schemeOrDefault();
+        if (!WebhookVerifier.SCHEMES.contains(scheme)) {
+            p.add("webhook.signature.scheme", "must be one of " + WebhookVerifier.SCHEMES.stream().sorted().toList()
+                    + ", got '" + scheme + "'");
+            return;
+        }
+        if (sig.secret() == null) {
+            p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
+        }
+        if (sig.toleranceSeconds() != null && sig.toleranceSeconds() <= 0) {
+            p.add("webhook.signature.toleranceSeconds", "must be positive");
+        }
+        if (scheme.equals("hmac")) {
+            if (w.deliveryIdHeader() == null) {
+                p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
+            }
+            if (sig.header() == null) {
+                p.add("webhook.signature.header", "is required");
+            }
+            try {
+                Hmac.jcaName(sig.algorithm());
+            } catch (IllegalArgumentException e) {
+                p.add("webhook.signature.algorithm", e.getMessage());
+            }
+            if (sig.encoding() != null && !Set.of("hex", "base64").contains(sig.encoding())) {
+                p.add("webhook.signature.encoding", "must be hex or base64, got '" + sig.encoding() + "'");
+            }
+            if (sig.content() != null && sig.content().contains("{timestamp}") && sig.timestampHeader() == null) {
+                p.add("webhook.signature.timestampHeader", "is required when the signed content uses {timestamp}");
+            }
+        } else {
+            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()}, {"algorithm", sig.algorithm()},
+                    {"encoding", sig.encoding()}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
+                if (extra[1] != null) {
+                    p.add("webhook.signature." + extra[0], "only applies to scheme hmac; the " + scheme
+                            + " scheme fixes its own headers and format (remove it)");
+                }
+            }
+        }
+    }
+
     private void checkAuth(Problems p, String at, IntegrationSpec.Auth auth) {
         if (auth == null) {
             return;
         }
         String type = auth.type() == null ? "" : auth.type();
-        if (!AUTH_TYPES.contains(type)) {
-            p.add(at + ".type", "must be one of " + AUTH_TYPES.stream().sorted().toList() + ", got '" + auth.type() + "'");
+        if (!AuthStrategies.TYPES.contains(type)) {
+            p.add(at + ".type", "must be one of " + AuthStrategies.TYPES + ", got '" + auth.type() + "'");
         }
-        if (!type.equals("none") && auth.secret() == null) {
+        if (!type.equals("none") && !type.equals("aws-sigv4") && auth.secret() == null) {
             p.add(at + ".secret", "is required: name the Secrets Manager secret that holds the credential");
+        }
+        if (type.startsWith("oauth2-")) {
+            checkUrl(p, at + ".tokenUrl", auth.tokenUrl());
+            if (auth.scopes() == null || auth.scopes().isEmpty() || auth.scopes().stream().anyMatch(s -> s == null || s.isBlank())) {
+                p.add(at + ".scopes", "is required for OAuth2: list the scopes Ferry needs (least privilege), e.g. scopes: [contacts.read]");
+            }
+        }
+        if (type.equals("aws-sigv4") && (auth.region() == null || auth.service() == null)) {
+            p.add(at, "aws-sigv4 needs region and service (the signing name, e.g. execute-api)");
+        }
+        if (type.equals("api-key") && auth.query() != null && auth.header() != null) {
+            p.add(at, "an api-key goes in a header or a query parameter, not both: keep one of header and query");
+        }
+        if (type.equals("hmac")) {
+            try {
+                Hmac.jcaName(auth.algorithm());
+            } catch (IllegalArgumentException e) {
+                p.add(at + ".algorithm", e.getMessage());
+            }
+            if (auth.encoding() != null && !Set.of("hex", "base64").contains(auth.encoding())) {
+                p.add(at + ".encoding", "must be hex or base64, got '" + auth.encoding() + "'");
+            }
+        }
+        if (AuthStrategies.TYPES.contains(type) && Set.of("api-key", "bearer", "basic", "hmac").contains(type) && (auth.rotation() == null || auth.rotation().isBlank())) {
+            warnings.add(p.file() + ": " + at + ": a static " + type + " credential without rotation metadata: add"
+                    + " rotation: \"<how and how often it is rotated>\" (and rotate it), or prefer OAuth2");
         }
     }
 

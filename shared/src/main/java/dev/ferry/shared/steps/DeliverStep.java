@@ -98,12 +98,11 @@ public final class DeliverStep {
         headers.put("X-Ferry-Trace-Id", envelope.traceId());
         HttpCaller.Response response;
         try {
-            auth.apply(destination.auth(), headers);
             byte[] body = Json.writeBytes(envelope.payload());
             String api = destinationApi(spec);
             var limits = spec.limits().destination();
-            response = resilience.call(api, limits,
-                    () -> http.send(destination.method().toUpperCase(Locale.ROOT), url, headers, body));
+            response = resilience.call(api, limits, () -> auth.send(http, destination.auth(),
+                    destination.method().toUpperCase(Locale.ROOT), url, headers, body));
             resilience.observe(api, limits, response);
         } catch (RuntimeException e) {
             idempotency.release(claim);

@@ -113,10 +113,9 @@ public final class FetchStep {
     private JsonNode get(IntegrationSpec spec, String url) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
-        auth.apply(spec.source().auth(), headers);
         HttpCaller.Response response;
         try {
-            response = http.send("GET", url, headers, null);
+            response = auth.send(http, spec.source().auth(), "GET", url, headers, null);
         } catch (StepFailure f) {
             if (f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
                 auth.forget(spec.source().auth());

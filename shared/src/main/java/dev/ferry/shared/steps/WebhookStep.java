@@ -3,6 +3,7 @@ package dev.ferry.shared.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.shared.auth.WebhookVerifier;
 import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
@@ -13,13 +14,13 @@ import dev.ferry.shared.lambda.HttpApiResponse;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.queue.RecordTooLargeException;
 import dev.ferry.shared.secrets.SecretsProvider;
-import dev.ferry.shared.secrets.WebhookSignature;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,21 +79,25 @@ public final class WebhookStep {
             return HttpApiResponse.error(413, "body is " + body.length + " bytes; the limit for '" + name + "' is " + limit);
         }
         IntegrationSpec.Webhook webhook = spec.webhook();
-        String presented = event.header(webhook.signature().header());
-        if (presented == null) {
-            return HttpApiResponse.error(401, "missing signature header " + webhook.signature().header());
-        }
-        String key;
+        List<String> keys;
         try {
-            key = secrets.field(webhook.signature().secret(),
+            keys = secrets.currentAndPrevious(webhook.signature().secret(),
                     webhook.signature().field() == null ? "key" : webhook.signature().field());
         } catch (ConfigurationException e) {
             LOG.errorf("webhook %s: cannot verify signatures: %s", name, e.getMessage());
             return HttpApiResponse.error(503, "integration '" + name + "' cannot verify signatures right now");
         }
-        if (!WebhookSignature.verify(key, body, presented, webhook.signature().prefix())) {
-            return HttpApiResponse.error(401, "signature does not match the body");
+        WebhookVerifier.Result verdict;
+        try {
+            verdict = new WebhookVerifier(clock).verify(webhook, event::header, body, keys);
+        } catch (ConfigurationException e) {
+            LOG.errorf("webhook %s: cannot verify signatures: secret '%s': %s", name, webhook.signature().secret(), e.getMessage());
+            return HttpApiResponse.error(503, "integration '" + name + "' cannot verify signatures right now");
         }
+        if (verdict instanceof WebhookVerifier.Rejected rejected) {
+            return HttpApiResponse.error(401, rejected.reason());
+        }
+        String deliveryId = ((WebhookVerifier.Verified) verdict).deliveryId();
         JsonNode payload;
         try {
             payload = Json.tree(body);
@@ -102,9 +107,9 @@ public final class WebhookStep {
         if (payload == null || !payload.isObject()) {
             return HttpApiResponse.error(400, "body must be a JSON object");
         }
-        String deliveryId = event.header(webhook.deliveryIdHeader());
         if (deliveryId == null || deliveryId.isBlank()) {
-            return HttpApiResponse.error(400, "missing delivery id header " + webhook.deliveryIdHeader());
+            return HttpApiResponse.error(400, "missing delivery id (" + (webhook.deliveryIdHeader() != null
+                    ? "header " + webhook.deliveryIdHeader() : "the " + webhook.signature().schemeOrDefault() + " delivery id") + ")");
         }
         String recordId = Json.textAt(payload, spec.source().recordId());
         if (recordId == null || recordId.isBlank()) {

@@ -311,14 +311,14 @@ class SpecLoaderTest {
     void severalProblemsAreReportedTogether() {
         String yaml = without(VALID, "name: demo")
                 .replace("method: POST", "method: DELETE")
-                .replace("{ type: bearer, secret: ferry/demo/source, field: token }", "{ type: basic }")
+                .replace("{ type: bearer, secret: ferry/demo/source, field: token }", "{ type: digest }")
                 .replace("  id: { from: /id, required: true }\n", "  id: { from: /id, value: 1 }\n");
         SpecException e = failure(loader(), yaml);
 
         assertThat(e.problems()).contains(
                 "demo.yaml: name: is required",
                 "demo.yaml: destination.method: must be POST or PUT, got 'DELETE'");
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("demo.yaml: source.auth.type: ").contains("basic"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("demo.yaml: source.auth.type: ").contains("digest"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("demo.yaml: source.auth.secret: "));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("demo.yaml: mapping.id: "));
         assertThat(e.problems()).hasSize(5);

@@ -1,0 +1,180 @@
+package dev.ferry.shared.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.secrets.SecretsProvider;
+import dev.ferry.shared.spec.IntegrationSpec;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * OAuth 2.0 access tokens (RFC 6749) for {@code oauth2-client-credentials} and {@code oauth2-refresh-token}.
+ * The token is cached until {@code expires_in} minus a skew; one refresh is in flight at a time (callers
+ * that arrive meanwhile wait for it and reuse its token); a 401 drops the token so the retry gets a new
+ * one. The client authenticates with HTTP Basic (client_secret_basic). With the refresh-token grant, a
+ * rotated refresh token in the answer is written back to the secret with PutSecretValue, so the next
+ * cold start does not use a revoked one. Scopes are required, and a token granted fewer scopes than
+ * asked is refused.
+ */
+final class OAuth2Tokens implements AuthStrategy {
+
+    private static final Logger LOG = Logger.getLogger(OAuth2Tokens.class);
+    static final Duration SKEW = Duration.ofSeconds(60);
+    static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+
+    private final SecretsProvider secrets;
+    private final IntegrationSpec.Auth auth;
+    private final HttpCaller http;
+    private final Clock clock;
+    private final boolean refreshGrant;
+
+    // Guarded by this: the current token and when to stop using it.
+    private String token;
+    private Instant renewAt = Instant.MIN;
+
+    OAuth2Tokens(SecretsProvider secrets, IntegrationSpec.Auth auth, HttpCaller http, Clock clock) {
+        this.secrets = secrets;
+        this.auth = auth;
+        this.http = http;
+        this.clock = clock;
+        this.refreshGrant = "oauth2-refresh-token".equals(auth.type());
+    }
+
+    @Override
+    public void apply(OutboundRequest request) {
+        request.headers().put("Authorization", "Bearer " + token());
+    }
+
+    /** The cached token, or a new one; synchronized so only one refresh is in flight. */
+    synchronized String token() {
+        if (token != null && clock.instant().isBefore(renewAt)) {
+            return token;
+        }
+        Instant asked = clock.instant();
+        JsonNode answer = requestToken();
+        JsonNode accessToken = answer.get("access_token");
+        if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isEmpty()) {
+            throw StepFailure.permanent("token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " answered without an access_token");
+        }
+        JsonNode type = answer.get("token_type");
+        if (type != null && !type.asText().equalsIgnoreCase("bearer")) {
+            throw StepFailure.permanent("token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " issued a '"
+                    + type.asText() + "' token; Ferry sends bearer tokens only");
+        }
+        checkScopes(answer.get("scope"));
+        JsonNode expiresIn = answer.get("expires_in");
+        Duration lifetime = expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0
+                ? Duration.ofSeconds(expiresIn.asLong()) : DEFAULT_LIFETIME;
+        Duration usable = lifetime.compareTo(SKEW.multipliedBy(2)) > 0 ? lifetime.minus(SKEW) : lifetime.dividedBy(2);
+        token = accessToken.asText();
+        renewAt = asked.plus(usable);
+        if (refreshGrant) {
+            keepRotatedRefreshToken(answer.get("refresh_token"));
+        }
+        return token;
+    }
+
+    private JsonNode requestToken() {
+        Map<String, String> form = new LinkedHashMap<>();
+        JsonNode secret = secrets.secret(auth.secret());
+        String clientId = secrets.field(auth.secret(), "clientId");
+        JsonNode clientSecret = secret.get("clientSecret");
+        if (refreshGrant) {
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", secrets.field(auth.secret(), "refreshToken"));
+        } else {
+            secrets.field(auth.secret(), "clientSecret"); // required: a clear error naming the secret
+            form.put("grant_type", "client_credentials");
+        }
+        form.put("scope", String.join(" ", auth.scopes()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        headers.put("Accept", "application/json");
+        if (clientSecret != null && clientSecret.isTextual() && !clientSecret.asText().isEmpty()) {
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (urlEncode(clientId) + ":" + urlEncode(clientSecret.asText())).getBytes(StandardCharsets.UTF_8)));
+        } else {
+            form.put("client_id", clientId); // a public client
+        }
+        String body = form.entrySet().stream().map(e -> urlEncode(e.getKey()) + "=" + urlEncode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpCaller.Response response;
+        try {
+            response = http.send("POST", auth.tokenUrl(), headers, body.getBytes(StandardCharsets.UTF_8));
+        } catch (StepFailure f) {
+            if (f.httpStatus() != null && (f.httpStatus() == 400 || f.httpStatus() == 401)) {
+                secrets.invalidate(auth.secret()); // rotated client secret or refresh token: read afresh next time
+            }
+            throw new StepFailure(f.kind(), "getting an OAuth2 token (secret '" + auth.secret() + "'): " + f.getMessage(),
+                    null, f.detail());
+        }
+        try {
+            JsonNode answer = dev.ferry.shared.json.Json.MAPPER.readTree(response.body());
+            if (answer == null || !answer.isObject()) {
+                throw new IOException("not an object");
+            }
+            return answer;
+        } catch (IOException e) {
+            throw StepFailure.retryable("token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " answered "
+                    + response.status() + " with a body that is not a JSON object");
+        }
+    }
+
+    private void checkScopes(JsonNode granted) {
+        if (granted == null || !granted.isTextual()) {
+            return; // RFC 6749 5.1: omitted means the scopes asked for
+        }
+        Set<String> got = Set.copyOf(Arrays.asList(granted.asText().trim().split("\\s+")));
+        List<String> missing = auth.scopes().stream().filter(s -> !got.contains(s)).toList();
+        if (!missing.isEmpty()) {
+            throw StepFailure.permanent("token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " granted scopes "
+                    + got.stream().sorted().toList() + " but the spec asks for " + auth.scopes() + " (missing " + missing
+                    + "): grant the client these scopes, or ask for fewer in the spec");
+        }
+    }
+
+    private void keepRotatedRefreshToken(JsonNode rotated) {
+        if (rotated == null || !rotated.isTextual() || rotated.asText().isEmpty()) {
+            return;
+        }
+        JsonNode current = secrets.secret(auth.secret());
+        if (rotated.asText().equals(current.path("refreshToken").asText())) {
+            return;
+        }
+        ObjectNode updated = ((ObjectNode) current).deepCopy();
+        updated.put("refreshToken", rotated.asText());
+        try {
+            secrets.put(auth.secret(), updated);
+            LOG.infof("oauth2: the token endpoint rotated the refresh token; stored the new one in secret '%s'", auth.secret());
+        } catch (RuntimeException e) {
+            LOG.errorf("oauth2: the token endpoint rotated the refresh token but secret '%s' could not be updated (%s);"
+                    + " the next cold start will use the old one", auth.secret(), e.getMessage());
+        }
+    }
+
+    private static String urlEncode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void rejected() {
+        token = null;
+        renewAt = Instant.MIN;
+        secrets.invalidate(auth.secret());
+    }
+}
