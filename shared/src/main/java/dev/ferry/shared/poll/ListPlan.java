@@ -190,7 +190,7 @@ public final class ListPlan {
      */
     public Window window(String committed, Instant now) {
         if (cursorType != CursorType.TIMESTAMP) {
-            return new Window(committed, null, null, false);
+            return new Window(committed, null, committed, false);
         }
         Instant from = committed == null ? null : Instant.parse(committed);
         Instant queryFrom = from == null ? null : from.minus(lookback);
