@@ -280,16 +280,16 @@ public final class ListPlan {
     }
 
     /**
-     * The cursor after a window was read completely: a capped window moves to its end when it held no
-     * record, else (and for an open window) to the newest record seen; it never moves backwards.
+     * The cursor after a window was read completely: a capped window (maxWindow) moves it to the window's
+     * end, since all of it was read; an open window (up to now) moves it to the newest record seen, as
+     * records stamped just before now may still appear. It never moves backwards.
      */
     public String cursorAfter(Window window, String newestSeen) {
         return switch (cursorType) {
             case NONE -> null;
             case TOKEN -> newestSeen != null ? newestSeen : window.base();
             case ID -> later(window.base(), newestSeen);
-            case TIMESTAMP -> window.capped() && newestSeen == null ? later(window.base(), window.to())
-                    : later(window.base(), newestSeen);
+            case TIMESTAMP -> window.capped() ? later(window.base(), window.to()) : later(window.base(), newestSeen);
         };
     }
 

@@ -98,8 +98,8 @@ class ListPlanTest {
         ListPlan.Window capped = plan.window("2026-11-20T00:00:00Z", now);
         assertThat(capped.capped()).isTrue();
         assertThat(capped.to()).isEqualTo("2026-11-20T01:00:00Z");
-        // A capped window that held records ends at the newest; an empty one moves to its end.
-        assertThat(plan.cursorAfter(capped, "2026-11-20T00:40:00Z")).isEqualTo("2026-11-20T00:40:00Z");
+        // A capped window was read to its end, with or without records in it.
+        assertThat(plan.cursorAfter(capped, "2026-11-20T00:40:00Z")).isEqualTo("2026-11-20T01:00:00Z");
         assertThat(plan.cursorAfter(capped, null)).isEqualTo("2026-11-20T01:00:00Z");
         // An open window ends at the newest record seen, never before where it started.
         assertThat(plan.cursorAfter(open, "2026-11-23T11:50:00Z")).isEqualTo("2026-11-23T11:50:00Z");
