@@ -11,6 +11,7 @@ import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.poll.Checkpoint;
+import dev.ferry.shared.poll.PollState;
 import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
@@ -100,7 +101,12 @@ public final class FetchStep {
         if (checkpoint == null || checkpoint.runId() == null || !request.integration().equals(checkpoint.integration())) {
             throw StepFailure.permanent("continuation of " + request.integration() + " holds no checkpoint for it");
         }
-        poller.resume(checkpoint, remainingMillis);
+        try {
+            poller.resume(checkpoint, remainingMillis);
+        } catch (PollState.ConflictException e) {
+            // Another run moved the cursor: repeating this one cannot succeed; the records it queued are deduplicated.
+            throw StepFailure.permanent(e.getMessage());
+        }
     }
 
     private void fetchOne(Envelope request) {
