@@ -5,6 +5,9 @@ import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.idempotency.IdempotencyStore;
+import dev.ferry.shared.poll.PollHooks;
+import dev.ferry.shared.poll.PollState;
+import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.replay.Replayer;
 import dev.ferry.shared.resilience.RateLimiter;
@@ -37,6 +40,7 @@ public final class FerryRuntime {
     private HttpCaller http;
     private ResilientCalls resilience;
     private OutboundAuth outboundAuth;
+    private ScheduledPoller poller;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
         this.config = config;
@@ -113,7 +117,16 @@ public final class FerryRuntime {
     }
 
     public FetchStep fetchStep() {
-        return new FetchStep(integrations(), http(), outboundAuth(), queueSender(), config, clock);
+        return new FetchStep(integrations(), http(), outboundAuth(), queueSender(), config, clock, poller());
+    }
+
+    /** Scheduled runs and backfills: cursors and leases in the state table. */
+    public synchronized ScheduledPoller poller() {
+        if (poller == null) {
+            poller = new ScheduledPoller(integrations(), http(), outboundAuth(), queueSender(),
+                    new PollState(AwsClients.dynamoDb(config), config.stateTable(), clock), config, clock, PollHooks.NONE);
+        }
+        return poller;
     }
 
     public TransformStep transformStep() {

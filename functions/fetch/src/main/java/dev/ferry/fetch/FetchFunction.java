@@ -9,6 +9,7 @@ import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.steps.FetchStep;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -17,6 +18,8 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Lambda entry point for fetch: an SQS batch of fetch requests (thin webhooks), or a scheduled event
@@ -40,15 +43,26 @@ public class FetchFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = LambdaIo.readTree(input);
+        LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
         if (LambdaIo.isSqsEvent(event)) {
-            LambdaIo.write(output, step.fetchRequests(LambdaIo.convert(event, SqsEvent.class)));
+            LambdaIo.write(output, step.fetchRequests(LambdaIo.convert(event, SqsEvent.class), remaining));
             return;
         }
         ScheduledEvent scheduled = LambdaIo.convert(event, ScheduledEvent.class);
-        int queued = step.poll(scheduled);
+        ScheduledPoller.Outcome outcome = step.poll(scheduled, remaining);
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("integration", scheduled.integration());
-        answer.put("queued", queued);
+        answer.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
+        answer.put("runId", outcome.runId());
+        answer.put("queued", outcome.queued());
+        answer.put("pages", outcome.pages());
+        answer.put("busy", outcome.status() == ScheduledPoller.Status.BUSY ? 1 : 0);
+        if (outcome.holder() != null) {
+            answer.put("leaseHolder", outcome.holder());
+        }
+        if (outcome.cursor() != null) {
+            answer.put("cursor", outcome.cursor());
+        }
         LambdaIo.write(output, answer);
     }
 }

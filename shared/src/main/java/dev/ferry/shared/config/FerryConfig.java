@@ -30,6 +30,10 @@ public final class FerryConfig {
     public static final String HTTP_TIMEOUT_MS = "ferry.http.timeout-ms";
     public static final String SECRETS_TTL_SECONDS = "ferry.secrets.ttl-seconds";
     public static final String WEBHOOK_MAX_BODY = "ferry.webhook.max-body-bytes";
+    /** How long a scheduled run's lease holds without renewal (keep above the fetch function's timeout). */
+    public static final String POLL_LEASE_SECONDS = "ferry.poll.lease-seconds";
+    /** A run checkpoints and hands over when less than this much of the invocation's time is left. */
+    public static final String POLL_RESERVE_MS = "ferry.poll.reserve-ms";
 
     /** The queues that chain the steps; each has a dead-letter queue named {@code <queue>-dlq}. */
     public enum Queue {

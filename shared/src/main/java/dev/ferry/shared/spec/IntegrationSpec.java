@@ -45,7 +45,47 @@ public record IntegrationSpec(
     public record Get(String url, String recordPath) {
     }
 
-    public record ListRequest(String url, String recordsPath) {
+    /**
+     * @param url         the list endpoint
+     * @param recordsPath JSON Pointer to the array of records in each page
+     * @param pagination  how to get the next page (default: one page)
+     * @param cursor      what to remember between runs (default: read everything each run)
+     */
+    public record ListRequest(String url, String recordsPath, Pagination pagination, Cursor cursor) {
+    }
+
+    /**
+     * How a list is paged. {@code type}: none, next-token, offset, page or link-header.
+     *
+     * @param tokenPath   next-token: JSON Pointer to the next page's token (or URL) in a page
+     * @param tokenParam  next-token: query parameter the token goes in; absent means the token is a URL
+     * @param offsetParam offset: the offset parameter (default offset)
+     * @param pageParam   page: the page number parameter (default page)
+     * @param firstPage   page: number of the first page (default 1)
+     * @param limitParam  offset/page/next-token: the page size parameter
+     * @param limit       the page size asked for; a shorter page is the last one
+     * @param hasMorePath JSON Pointer to a boolean that is false on the last page
+     * @param maxPages    safety stop per run window (default 10000)
+     */
+    public record Pagination(String type, String tokenPath, String tokenParam, String offsetParam, String pageParam,
+                             Integer firstPage, String limitParam, Integer limit, String hasMorePath, Integer maxPages) {
+    }
+
+    /**
+     * What a scheduled run remembers. {@code type}: timestamp, id or token.
+     *
+     * @param field      timestamp/id: JSON Pointer to the record's change time or increasing id
+     * @param param      the query parameter the cursor is sent in (e.g. updated_since)
+     * @param untilParam timestamp: the query parameter bounding the window's end (e.g. updated_before)
+     * @param format     timestamp: iso-8601 (default), epoch-seconds, epoch-millis or a DateTimeFormatter pattern
+     * @param zone       timestamp: the source's time zone for patterns and zone-less ISO values (default UTC)
+     * @param lookback   timestamp: ISO-8601 duration re-read before the cursor (e.g. PT5M)
+     * @param maxWindow  timestamp: ISO-8601 duration, the longest span one run reads (needs untilParam)
+     * @param initial    where the first run starts (timestamp: an ISO-8601 instant; id: a value)
+     * @param tokenPath  token: JSON Pointer to the next run's token in the last page
+     */
+    public record Cursor(String type, String field, String param, String untilParam, String format, String zone,
+                         String lookback, String maxWindow, String initial, String tokenPath) {
     }
 
     /**

@@ -216,6 +216,7 @@ public final class SpecLoader {
             }
             if (source.list() != null) {
                 checkUrl(p, "source.list.url", source.list().url());
+                dev.ferry.shared.poll.ListPlan.problems(source.list()).forEach(problem -> p.add(problem[0], problem[1]));
             }
         }
         if (spec.mapping().isEmpty()) {

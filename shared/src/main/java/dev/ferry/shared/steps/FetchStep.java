@@ -10,6 +10,9 @@ import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.poll.Checkpoint;
+import dev.ferry.shared.poll.PollState;
+import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -19,10 +22,9 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The fetch step: a schedule polls the source's list endpoint; a fetch request (a thin webhook) gets
@@ -40,9 +42,11 @@ public final class FetchStep {
     private final SqsBatchRunner runner;
     private final FerryConfig config;
     private final Clock clock;
+    private final ScheduledPoller poller;
 
     public FetchStep(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, QueueSender sender,
-                     FerryConfig config, Clock clock) {
+                     FerryConfig config, Clock clock, ScheduledPoller poller) {
+        this.poller = poller;
         this.integrations = integrations;
         this.http = http;
         this.auth = auth;
@@ -53,42 +57,56 @@ public final class FetchStep {
                 config.queueUrl(FerryConfig.Queue.FETCH_DLQ), config.maxAttempts(), config.retryBaseDelaySeconds(), clock);
     }
 
-    /** Polls one integration's source; a failure throws, so the scheduler's retry policy applies. */
+    /** Polls one integration's source with no time limit; answers the records queued by this invocation. */
     public int poll(ScheduledEvent event) {
+        return poll(event, () -> Long.MAX_VALUE).queued();
+    }
+
+    /**
+     * A scheduled run (see {@link ScheduledPoller}); a failure throws, so the scheduler's retry policy applies.
+     *
+     * @param remainingMillis the invocation's remaining time; the run hands over to a follow-up when it runs low
+     */
+    public ScheduledPoller.Outcome poll(ScheduledEvent event, LongSupplier remainingMillis) {
         String name = event.integration();
         if (name == null) {
             throw new IllegalArgumentException("scheduled event has no detail.integration: nothing to poll");
         }
-        IntegrationSpec spec = integrations.require(name);
-        if (spec.source().list() == null) {
-            throw new IllegalArgumentException("integration '" + name + "' has no source.list to poll");
-        }
-        JsonNode page = get(spec, spec.source().list().url());
-        JsonNode records = Json.at(page, spec.source().list().recordsPath());
-        if (!records.isArray()) {
-            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(spec.source().list().url()) + ": no array at "
-                    + spec.source().list().recordsPath());
-        }
-        String traceId = event.id();
-        List<Envelope> envelopes = new ArrayList<>();
-        for (JsonNode record : records) {
-            String recordId = Json.textAt(record, spec.source().recordId());
-            if (recordId == null) {
-                LOG.errorf("fetch %s: a source record has no id at %s; skipped (trace %s)", name,
-                        spec.source().recordId(), traceId);
-                continue;
-            }
-            envelopes.add(Envelope.fresh(name, recordId, IdempotencyKeys.forRecord(spec, recordId, record), null,
-                    new Envelope.SourceInfo("schedule", traceId, clock.instant(), false), record));
-        }
-        sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
-        LOG.infof("fetch %s: polled %d records, queued %d for transform", name, records.size(), envelopes.size());
-        return envelopes.size();
+        return poller.start(name, event.id(), remainingMillis);
     }
 
     /** Fetch requests from the fetch queue: one record each, by id. */
     public SqsBatchResponse fetchRequests(SqsEvent event) {
-        return runner.run(event, this::fetchOne);
+        return fetchRequests(event, () -> Long.MAX_VALUE);
+    }
+
+    /** Fetch requests, and continuations of scheduled runs that handed over (given the remaining time). */
+    public SqsBatchResponse fetchRequests(SqsEvent event, LongSupplier remainingMillis) {
+        return runner.run(event, request -> {
+            if (request.source() != null && ScheduledPoller.CONTINUATION.equals(request.source().trigger())) {
+                continueRun(request, remainingMillis);
+            } else {
+                fetchOne(request);
+            }
+        });
+    }
+
+    private void continueRun(Envelope request, LongSupplier remainingMillis) {
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Json.MAPPER.treeToValue(request.payload(), Checkpoint.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw StepFailure.permanent("continuation of " + request.integration() + " holds no readable checkpoint");
+        }
+        if (checkpoint == null || checkpoint.runId() == null || !request.integration().equals(checkpoint.integration())) {
+            throw StepFailure.permanent("continuation of " + request.integration() + " holds no checkpoint for it");
+        }
+        try {
+            poller.resume(checkpoint, remainingMillis);
+        } catch (PollState.ConflictException e) {
+            // Another run moved the cursor: repeating this one cannot succeed; the records it queued are deduplicated.
+            throw StepFailure.permanent(e.getMessage());
+        }
     }
 
     private void fetchOne(Envelope request) {

@@ -1,0 +1,319 @@
+package dev.ferry.shared.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.envelope.Envelope;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.json.Json;
+import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.spec.IntegrationRegistry;
+import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.steps.IdempotencyKeys;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * Polls an integration's source list: one run per integration at a time (a lease), reading a window
+ * from the committed cursor page by page, queueing each page's records for transform, and committing
+ * the cursor only after the whole window is queued. When the invocation's time runs low between pages
+ * the run checkpoints and continues in a follow-up invocation through a continuation message on the
+ * fetch queue. A crash before the commit leaves the cursor where it was: the next run re-reads the
+ * window, and the deliver step's idempotency keys keep the repeats from being delivered again.
+ */
+public final class ScheduledPoller {
+
+    private static final Logger LOG = Logger.getLogger(ScheduledPoller.class);
+
+    /** {@code source.trigger} of a continuation message on the fetch queue. */
+    public static final String CONTINUATION = "poll-continuation";
+    public static final String SCHEDULE_LEASE = "schedule";
+    public static final String BACKFILL_LEASE = "backfill";
+
+    public enum Status { COMPLETED, CONTINUED, BUSY }
+
+    /**
+     * What one invocation of a run did.
+     *
+     * @param holder for BUSY: the run holding the lease
+     * @param cursor the committed cursor after this invocation
+     */
+    public record Outcome(Status status, String integration, String runId, int pages, int queued, String cursor,
+                          String holder) {
+    }
+
+    public record BackfillResult(String integration, int windows, int pages, int queued) {
+    }
+
+    private final IntegrationRegistry integrations;
+    private final HttpCaller http;
+    private final OutboundAuth auth;
+    private final QueueSender sender;
+    private final PollState state;
+    private final FerryConfig config;
+    private final Clock clock;
+    private final PollHooks hooks;
+
+    public ScheduledPoller(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, QueueSender sender,
+                           PollState state, FerryConfig config, Clock clock, PollHooks hooks) {
+        this.integrations = integrations;
+        this.http = http;
+        this.auth = auth;
+        this.sender = sender;
+        this.state = state;
+        this.config = config;
+        this.clock = clock;
+        this.hooks = hooks;
+    }
+
+    public ScheduledPoller withHooks(PollHooks newHooks) {
+        return new ScheduledPoller(integrations, http, auth, sender, state, config, clock, newHooks);
+    }
+
+    public PollState state() {
+        return state;
+    }
+
+    private Duration leaseDuration() {
+        return Duration.ofSeconds(config.intValue(FerryConfig.POLL_LEASE_SECONDS, 960));
+    }
+
+    private long reserveMillis() {
+        return config.intValue(FerryConfig.POLL_RESERVE_MS, 30_000);
+    }
+
+    private IntegrationSpec listSpec(String name) {
+        IntegrationSpec spec = integrations.require(name);
+        if (spec.source() == null || spec.source().list() == null) {
+            throw new IllegalArgumentException("integration '" + name + "' has no source.list to poll");
+        }
+        return spec;
+    }
+
+    /**
+     * A scheduled run: takes the integration's lease (or reports BUSY), reads from the committed cursor.
+     *
+     * @param remainingMillis the invocation's remaining time (Lambda's {@code getRemainingTimeInMillis})
+     */
+    public Outcome start(String integration, String traceId, LongSupplier remainingMillis) {
+        IntegrationSpec spec = listSpec(integration);
+        ListPlan plan = ListPlan.of(spec.source().list());
+        String runId = UUID.randomUUID().toString();
+        PollState.Lease lease = state.acquire(integration, SCHEDULE_LEASE, runId, leaseDuration());
+        if (lease instanceof PollState.Lease.Busy busy) {
+            LOG.infof("fetch %s: run %s skipped: run %s holds the lease until %s [trace %s]", integration, runId,
+                    busy.holder(), busy.until(), traceId);
+            return new Outcome(Status.BUSY, integration, runId, 0, 0, null, busy.holder());
+        }
+        try {
+            PollState.Cursor committed = state.cursor(integration);
+            String base = committed.value() != null ? committed.value() : plan.initialCursor();
+            ListPlan.Window window = plan.window(base, clock.instant());
+            Checkpoint start = new Checkpoint(runId, integration, SCHEDULE_LEASE, traceId, committed.version(), base,
+                    window.queryFrom(), window.to(), window.capped(), plan.firstUrl(window), 0, 0, null, 1);
+            LOG.infof("fetch %s: run %s reads from %s%s [trace %s]", integration, runId,
+                    window.queryFrom() == null ? "the beginning" : window.queryFrom(),
+                    window.to() == null ? "" : " to " + window.to(), traceId);
+            return walk(spec, plan, start, remainingMillis);
+        } catch (RuntimeException e) {
+            state.release(integration, SCHEDULE_LEASE, runId);
+            throw e;
+        }
+    }
+
+    /** A continuation: the same run, from its checkpoint, if it still holds (or can retake) its lease. */
+    public Outcome resume(Checkpoint checkpoint, LongSupplier remainingMillis) {
+        String integration = checkpoint.integration();
+        IntegrationSpec spec = listSpec(integration);
+        ListPlan plan = ListPlan.of(spec.source().list());
+        PollState.Lease lease = state.acquire(integration, checkpoint.leaseKind(), checkpoint.runId(), leaseDuration());
+        if (lease instanceof PollState.Lease.Busy busy) {
+            LOG.warnf("fetch %s: continuation of run %s dropped: its lease lapsed and run %s took over (it re-reads from"
+                    + " the committed cursor) [trace %s]", integration, checkpoint.runId(), busy.holder(), checkpoint.traceId());
+            return new Outcome(Status.BUSY, integration, checkpoint.runId(), 0, 0, null, busy.holder());
+        }
+        try {
+            return walk(spec, plan, checkpoint.nextInvocation(), remainingMillis);
+        } catch (RuntimeException e) {
+            state.release(integration, checkpoint.leaseKind(), checkpoint.runId());
+            throw e;
+        }
+    }
+
+    private Outcome walk(IntegrationSpec spec, ListPlan plan, Checkpoint cp, LongSupplier remainingMillis) {
+        String name = spec.name();
+        int pagesHere = 0;
+        int queuedHere = 0;
+        while (cp.nextUrl() != null) {
+            if (pagesHere > 0 && remainingMillis.getAsLong() < reserveMillis()) {
+                state.acquire(name, cp.leaseKind(), cp.runId(), leaseDuration()); // renew for the follow-up
+                Envelope continuation = Envelope.fresh(name, "poll-run-" + cp.runId(), null, cp.traceId(),
+                        new Envelope.SourceInfo(CONTINUATION, cp.runId(), clock.instant(), false), Json.MAPPER.valueToTree(cp));
+                sender.send(config.queueUrl(FerryConfig.Queue.FETCH), continuation, 0);
+                LOG.infof("fetch %s: run %s checkpointed after %d pages (%d records) with %d ms left; continues in a"
+                        + " follow-up invocation [trace %s]", name, cp.runId(), cp.pages(), cp.queued(),
+                        remainingMillis.getAsLong(), cp.traceId());
+                return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
+            }
+            if (cp.pages() >= plan.maxPages()) {
+                throw StepFailure.permanent("integration '" + name + "': more than " + plan.maxPages()
+                        + " pages in one window; raise source.list.pagination.maxPages or set cursor.maxWindow");
+            }
+            Page page = readPage(spec, plan, cp, "schedule");
+            String next = plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links());
+            if (next != null && next.equals(cp.nextUrl())) {
+                throw StepFailure.permanent("integration '" + name + "': pagination does not advance (the next page is "
+                        + HttpCaller.redactQuery(next) + " again)");
+            }
+            cp = cp.afterPage(next, page.queued(), page.newest());
+            pagesHere++;
+            queuedHere += page.queued();
+        }
+        hooks.beforeCursorCommit(cp);
+        String cursor = plan.cursorAfter(cp.window(), cp.newest());
+        String committed = cp.base();
+        if (cursor != null && !cursor.equals(cp.base())) {
+            long version = state.commit(name, cp.leaseKind(), cp.runId(), cp.cursorVersion(), cursor, cp.runId());
+            committed = cursor;
+            LOG.infof("fetch %s: run %s committed cursor %s (version %d)", name, cp.runId(), cursor, version);
+        }
+        state.release(name, cp.leaseKind(), cp.runId());
+        LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
+                name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
+        return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
+    }
+
+    private record Page(JsonNode body, int records, int queued, String newest, List<String> links) {
+    }
+
+    /** Reads one page, queues its records for transform, and answers what the cursor learned from it. */
+    private Page readPage(IntegrationSpec spec, ListPlan plan, Checkpoint cp, String trigger) {
+        String url = cp.nextUrl();
+        HttpCaller.Response response = get(spec, url);
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status()
+                    + " with a body that is not JSON");
+        }
+        JsonNode records = plan.records(body);
+        if (!records.isArray()) {
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no array of records at '"
+                    + (plan.recordsPath() == null ? "" : plan.recordsPath()) + "'");
+        }
+        String newest = cp.newest();
+        List<Envelope> envelopes = new ArrayList<>();
+        for (JsonNode record : records) {
+            String recordId = Json.textAt(record, spec.source().recordId());
+            if (recordId == null) {
+                LOG.errorf("fetch %s: a record on page %d of run %s has no id at %s; not queued [trace %s]", spec.name(),
+                        cp.pages() + 1, cp.runId(), spec.source().recordId(), cp.traceId());
+                continue;
+            }
+            try {
+                newest = plan.later(newest, plan.cursorValue(record));
+            } catch (IllegalArgumentException e) {
+                LOG.errorf("fetch %s: record %s has an unreadable cursor value (%s); queued, but it does not move the"
+                        + " cursor [trace %s]", spec.name(), recordId, e.getMessage(), cp.traceId());
+            }
+            envelopes.add(Envelope.fresh(spec.name(), recordId, IdempotencyKeys.forRecord(spec, recordId, record), null,
+                    new Envelope.SourceInfo(trigger, cp.runId(), clock.instant(), false), record));
+        }
+        String token = plan.tokenFrom(body);
+        if (token != null) {
+            newest = token;
+        }
+        sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+        List<String> links = new ArrayList<>();
+        response.headers().forEach((k, v) -> {
+            if (k != null && k.equalsIgnoreCase("Link")) {
+                links.addAll(v);
+            }
+        });
+        return new Page(body, records.size(), envelopes.size(), newest, links);
+    }
+
+    private HttpCaller.Response get(IntegrationSpec spec, String url) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Accept", "application/json");
+        auth.apply(spec.source().auth(), headers);
+        try {
+            return http.send("GET", url, headers, null);
+        } catch (StepFailure f) {
+            if (f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
+                auth.forget(spec.source().auth());
+            }
+            throw f;
+        }
+    }
+
+    /**
+     * A one-off run over {@code [from, to)}, window by window ({@code cursor.maxWindow} each, or the whole
+     * range), through the same paging and queueing as a schedule. It holds its own lease (one backfill per
+     * integration at a time), never moves the schedule's cursor, and reports progress after every page.
+     * Records it queues that were delivered before are skipped by deliver's idempotency keys.
+     */
+    public BackfillResult backfill(String integration, Instant from, Instant to, BackfillListener listener) {
+        IntegrationSpec spec = listSpec(integration);
+        ListPlan plan = ListPlan.of(spec.source().list());
+        if (plan.cursorType() != ListPlan.CursorType.TIMESTAMP || !plan.hasUntilParam()) {
+            throw new IllegalArgumentException("integration '" + integration + "': a backfill needs a timestamp cursor with"
+                    + " untilParam (source.list.cursor), so a window can be asked for");
+        }
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("backfill of '" + integration + "': from " + from + " must be before to " + to);
+        }
+        Duration step = plan.maxWindow() == null ? Duration.between(from, to) : plan.maxWindow();
+        int windows = (int) Math.min(Integer.MAX_VALUE,
+                (Duration.between(from, to).toMillis() + step.toMillis() - 1) / step.toMillis());
+        String runId = "backfill-" + UUID.randomUUID();
+        if (state.acquire(integration, BACKFILL_LEASE, runId, leaseDuration()) instanceof PollState.Lease.Busy busy) {
+            throw new IllegalStateException("integration '" + integration + "': backfill " + busy.holder()
+                    + " is running (lease until " + busy.until() + ")");
+        }
+        int pages = 0;
+        int queued = 0;
+        try {
+            Instant windowFrom = from;
+            for (int w = 0; w < windows; w++) {
+                Instant windowTo = windowFrom.plus(step).isAfter(to) ? to : windowFrom.plus(step);
+                ListPlan.Window window = new ListPlan.Window(windowFrom.toString(), windowTo.toString(), null, true);
+                Checkpoint cp = new Checkpoint(runId, integration, BACKFILL_LEASE, runId, 0, null, window.queryFrom(),
+                        window.to(), true, plan.firstUrl(window), 0, 0, null, 1);
+                while (cp.nextUrl() != null) {
+                    if (cp.pages() >= plan.maxPages()) {
+                        throw StepFailure.permanent("integration '" + integration + "': more than " + plan.maxPages()
+                                + " pages in one backfill window; raise maxPages or lower cursor.maxWindow");
+                    }
+                    Page page = readPage(spec, plan, cp, "backfill");
+                    cp = cp.afterPage(plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links()), page.queued(),
+                            page.newest());
+                    pages++;
+                    queued += page.queued();
+                    state.acquire(integration, BACKFILL_LEASE, runId, leaseDuration());
+                    boolean done = w == windows - 1 && cp.nextUrl() == null;
+                    listener.progress(new BackfillListener.Progress(windowFrom, windowTo, cp.nextUrl() == null ? w + 1 : w,
+                            windows, pages, queued, done));
+                }
+                LOG.infof("backfill %s: window %d/%d [%s, %s) read: %d records queued so far", integration, w + 1, windows,
+                        windowFrom, windowTo, queued);
+                windowFrom = windowTo;
+            }
+        } finally {
+            state.release(integration, BACKFILL_LEASE, runId);
+        }
+        return new BackfillResult(integration, windows, pages, queued);
+    }
+}
