@@ -38,6 +38,10 @@ final class LiteralCredentials {
             Map.entry(Pattern.compile("[?&](api[_-]?key|apikey|key|token|access_token|client_secret|password|sig|signature)=[^&\\s]+",
                     Pattern.CASE_INSENSITIVE), "a URL with a credential in its query"));
 
+    private static final List<String> NAME_SUFFIXES = List.of("path", "param", "parameter", "header", "url", "field",
+            "name", "pointer", "location", "endpoint");
+    private static final Pattern PLAIN_WORD = Pattern.compile("[a-z][a-z_.-]{0,24}");
+
     private LiteralCredentials() {
     }
 
@@ -81,6 +85,16 @@ final class LiteralCredentials {
         }
         String key = field.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
         if (NAMES_NOT_VALUES.contains(key) || value.startsWith("${")) {
+            return null;
+        }
+        // Keys that say where a credential-like thing is (tokenPath, tokenParam, tokenHeader...) hold names,
+        // and so do values that are JSON Pointers or plain lower-case words such as page_token.
+        for (String suffix : NAME_SUFFIXES) {
+            if (key.endsWith(suffix)) {
+                return null;
+            }
+        }
+        if (value.startsWith("/") || PLAIN_WORD.matcher(value).matches()) {
             return null;
         }
         for (String part : CREDENTIAL_KEY_PARTS) {
