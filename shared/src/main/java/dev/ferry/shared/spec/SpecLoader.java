@@ -223,6 +223,7 @@ public final class SpecLoader {
             p.add("mapping", "is required: at least one output field");
         }
         checkMapping(p, "mapping", spec.mapping());
+        checkAgainstSchemas(p, spec);
         if (spec.destination() != null && spec.destination().nulls() != null
                 && !Set.of("keep", "omit").contains(spec.destination().nulls())) {
             p.add("destination.nulls", "must be keep or omit, got '" + spec.destination().nulls() + "'");
@@ -303,6 +304,61 @@ public final class SpecLoader {
                 checkMapping(p, at + ".each", rule.each());
             }
         }
+    }
+
+    /**
+     * Ahead-of-time check where schemas are given: every field the destination schema requires must be
+     * mapped, and one mapped from a source field that may be null or absent needs a policy for it.
+     */
+    private static void checkAgainstSchemas(Problems p, IntegrationSpec spec) {
+        var destSchema = spec.destination() == null ? null : spec.destination().schema();
+        if (destSchema == null || !destSchema.path("required").isArray()) {
+            return;
+        }
+        var sourceSchema = spec.source() == null ? null : spec.source().schema();
+        for (var requiredNode : destSchema.get("required")) {
+            String field = requiredNode.asText();
+            IntegrationSpec.FieldRule rule = spec.mapping().get(field);
+            if (rule == null) {
+                p.add("mapping", "destination.schema requires '" + field + "' but the mapping has no such field");
+                continue;
+            }
+            if (rule.from() == null || sourceSchema == null) {
+                continue;
+            }
+            String risk = sourceRisk(sourceSchema, rule.from());
+            boolean handled = rule.isRequired() || (rule.ifNull() != null && rule.ifAbsent() != null)
+                    || ("null".equals(risk) && rule.ifNull() != null) || ("absent".equals(risk) && rule.ifAbsent() != null);
+            if (risk != null && !handled) {
+                p.add("mapping." + field, "source " + rule.from() + " may be " + (risk.equals("null") ? "null" : "absent")
+                        + " (source.schema) but destination.schema requires '" + field + "': declare "
+                        + (risk.equals("null") ? "null" : "absent") + ": default (with a default) or reject, or required: true");
+            }
+        }
+    }
+
+    /** "null" or "absent" when the source schema allows that at the pointer, else null. */
+    private static String sourceRisk(com.fasterxml.jackson.databind.JsonNode schema, String pointer) {
+        var node = schema;
+        for (String part : pointer.substring(1).split("/")) {
+            String key = part.replace("~1", "/").replace("~0", "~");
+            boolean required = false;
+            for (var r : node.path("required")) {
+                required |= r.asText().equals(key);
+            }
+            var child = node.path("properties").path(key);
+            if (child.isMissingNode()) {
+                return null; // the schema does not describe it: nothing to check against
+            }
+            if (!required) {
+                return "absent";
+            }
+            node = child;
+        }
+        var type = node.path("type");
+        boolean nullable = type.isTextual() ? type.asText().equals("null")
+                : type.isArray() && java.util.stream.StreamSupport.stream(type.spliterator(), false).anyMatch(t -> t.asText().equals("null"));
+        return nullable ? "null" : null;
     }
 
     private static void oneOf(Problems p, String at, String value, Set<String> allowed) {
