@@ -59,7 +59,8 @@ class ResilienceTest {
 
     @BeforeAll
     static void start() {
-        aws = AwsEmulators.builder().visibilityTimeoutSeconds(5).maxReceiveCount(10).start();
+        // As on AWS, the visibility timeout comfortably exceeds one batch's work (here: paced, slow calls).
+        aws = AwsEmulators.builder().visibilityTimeoutSeconds(30).maxReceiveCount(10).start();
         crm = FakeApi.start();
         billing = FakeApi.start();
     }

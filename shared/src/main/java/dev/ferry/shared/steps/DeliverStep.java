@@ -32,6 +32,8 @@ public final class DeliverStep {
 
     private static final Logger LOG = Logger.getLogger(DeliverStep.class);
     public static final String STEP = "deliver";
+    /** How soon a duplicate that found the key leased looks again. */
+    static final int BUSY_RECHECK_SECONDS = 30;
 
     private final IntegrationRegistry integrations;
     private final IdempotencyStore idempotency;
@@ -75,9 +77,12 @@ public final class DeliverStep {
                 return;
             }
             case IdempotencyStore.Claim.Busy busy -> {
+                // A duplicate of a message another worker is on (e.g. redelivered after its visibility ran out):
+                // look again soon — the other worker usually finishes within seconds — without spending an attempt.
                 long wait = Math.max(1, Duration.between(clock.instant(), busy.leaseExpires()).toSeconds() + 1);
                 throw StepFailure.retryable("another worker is delivering " + envelope.idempotencyKey()
-                        + " (lease until " + busy.leaseExpires() + ")").retryAfterSeconds((int) Math.min(wait, 900));
+                        + " (lease until " + busy.leaseExpires() + ")").retryAfterSeconds((int) Math.min(wait, BUSY_RECHECK_SECONDS))
+                        .deferred();
             }
             case IdempotencyStore.Claim.Acquired acquired -> send(spec, envelope, acquired);
         }
