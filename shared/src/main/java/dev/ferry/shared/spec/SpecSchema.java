@@ -1,0 +1,95 @@
+package dev.ferry.shared.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON Schema of a spec file, derived from {@link IntegrationSpec}'s records so it cannot drift from
+ * what the loader accepts. Shipped as {@code docs/schema/integration.schema.json} for editors (a test
+ * checks the file is current and that every spec in the repo satisfies it).
+ */
+public final class SpecSchema {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private SpecSchema() {
+    }
+
+    public static ObjectNode generate() {
+        ObjectNode schema = NODES.objectNode();
+        schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        schema.put("$id", "https://ferry.dev/schema/integration.schema.json");
+        schema.put("title", "Ferry integration spec");
+        schema.put("description", "One integration: source, webhook, schedule, mapping, destination, limits, examples. "
+                + "Generated from dev.ferry.shared.spec.IntegrationSpec; see docs/spec.md.");
+        ObjectNode defs = NODES.objectNode();
+        ObjectNode root = record(IntegrationSpec.class, defs);
+        root.putArray("required").add("name").add("source").add("mapping").add("destination");
+        schema.setAll(root);
+        schema.set("$defs", defs);
+        return schema;
+    }
+
+    private static ObjectNode record(Class<?> type, ObjectNode defs) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "object");
+        node.put("additionalProperties", false);
+        ObjectNode properties = node.putObject("properties");
+        for (RecordComponent c : type.getRecordComponents()) {
+            JsonProperty renamed = c.getAccessor().getAnnotation(JsonProperty.class);
+            if (renamed == null) {
+                renamed = fieldAnnotation(type, c.getName());
+            }
+            String name = renamed != null && !renamed.value().isEmpty() ? renamed.value() : c.getName();
+            properties.set(name, of(c.getGenericType(), defs));
+        }
+        return node;
+    }
+
+    private static JsonProperty fieldAnnotation(Class<?> type, String component) {
+        try {
+            return type.getDeclaredField(component).getAnnotation(JsonProperty.class);
+        } catch (NoSuchFieldException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode of(Type type, ObjectNode defs) {
+        if (type instanceof ParameterizedType p) {
+            Class<?> raw = (Class<?>) p.getRawType();
+            if (Map.class.isAssignableFrom(raw)) {
+                ObjectNode node = NODES.objectNode().put("type", "object");
+                node.set("additionalProperties", of(p.getActualTypeArguments()[1], defs));
+                return node;
+            }
+            if (List.class.isAssignableFrom(raw)) {
+                ObjectNode node = NODES.objectNode().put("type", "array");
+                node.set("items", of(p.getActualTypeArguments()[0], defs));
+                return node;
+            }
+        }
+        Class<?> c = (Class<?>) type;
+        if (c == String.class) return NODES.objectNode().put("type", "string");
+        if (c == Integer.class || c == int.class || c == Long.class) return NODES.objectNode().put("type", "integer");
+        if (c == Double.class || c == double.class) return NODES.objectNode().put("type", "number");
+        if (c == Boolean.class || c == boolean.class) return NODES.objectNode().put("type", "boolean");
+        if (JsonNode.class.isAssignableFrom(c)) return NODES.objectNode(); // any JSON value
+        if (c.isRecord()) {
+            String name = c.getSimpleName();
+            if (!defs.has(name)) {
+                defs.putObject(name); // placeholder against recursion (FieldRule.each)
+                defs.set(name, record(c, defs));
+            }
+            return NODES.objectNode().put("$ref", "#/$defs/" + name);
+        }
+        return NODES.objectNode(); // anything else: unconstrained
+    }
+}

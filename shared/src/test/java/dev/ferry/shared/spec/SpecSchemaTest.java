@@ -1,0 +1,58 @@
+package dev.ferry.shared.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import dev.ferry.shared.json.Json;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped editor schema is current, and every spec in the repo satisfies it. */
+class SpecSchemaTest {
+
+    static final Path SHIPPED = Path.of("../docs/schema/integration.schema.json");
+
+    @Test
+    void theShippedSchemaIsTheGeneratedOne() throws Exception {
+        String generated = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(SpecSchema.generate()) + "\n";
+        if (System.getenv("FERRY_WRITE_SCHEMA") != null) {
+            Files.writeString(SHIPPED, generated);
+        }
+        assertThat(Files.readString(SHIPPED))
+                .as("docs/schema/integration.schema.json is stale: run FERRY_WRITE_SCHEMA=1 ./mvnw -pl shared test -Dtest=SpecSchemaTest")
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void everySpecInTheRepoSatisfiesIt() throws Exception {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SpecSchema.generate());
+        List<Path> specs = new ArrayList<>();
+        for (String dir : List.of("../integrations", "../sandbox/integrations")) {
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                files.filter(f -> f.toString().endsWith(".yaml")).forEach(specs::add);
+            }
+        }
+        assertThat(specs).hasSizeGreaterThanOrEqualTo(6);
+        for (Path spec : specs) {
+            JsonNode yaml = new YAMLMapper().readTree(Files.readString(spec));
+            assertThat(schema.validate(yaml)).as(spec.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMisspelledKeyBreaksTheSchema() throws Exception {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SpecSchema.generate());
+        JsonNode yaml = new YAMLMapper().readTree("name: x\nsource: { recordId: /id }\nmapping: { a: { form: /a } }\n"
+                + "destination: { method: PUT, url: 'https://x' }\n");
+        assertThat(schema.validate(yaml)).extracting(Object::toString).anyMatch(m -> m.contains("form"));
+    }
+}
