@@ -63,20 +63,6 @@ public final class OutboundAuth {
         }
     }
 
-    /** Adds header-only credentials; prefer {@link #send}, which also signs, adds query keys and retries. */
-    public void apply(IntegrationSpec.Auth auth, Map<String, String> headers) {
-        OutboundRequest request = new OutboundRequest("GET", "https://unused.invalid/", headers, null);
-        strategies.of(auth).apply(request);
-        if (!request.url().equals("https://unused.invalid/")) {
-            throw new IllegalStateException("auth type " + auth.type() + " needs the URL: use send()");
-        }
-    }
-
-    /** After a 401/403 the secret may have been rotated: read it afresh next time. */
-    public void forget(IntegrationSpec.Auth auth) {
-        strategies.of(auth).rejected();
-    }
-
     private static boolean rejected(StepFailure f) {
         return f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403);
     }

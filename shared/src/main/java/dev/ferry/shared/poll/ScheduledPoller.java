@@ -248,15 +248,8 @@ public final class ScheduledPoller {
     private HttpCaller.Response get(IntegrationSpec spec, String url) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
-        auth.apply(spec.source().auth(), headers);
-        try {
-            return http.send("GET", url, headers, null);
-        } catch (StepFailure f) {
-            if (f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
-                auth.forget(spec.source().auth());
-            }
-            throw f;
-        }
+        // send() adds every kind of credential (query keys, signatures too) and retries once after a 401/403.
+        return auth.send(http, spec.source().auth(), "GET", url, headers, null);
     }
 
     /**

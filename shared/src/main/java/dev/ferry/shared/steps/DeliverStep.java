@@ -110,10 +110,7 @@ public final class DeliverStep {
                     destination.method().toUpperCase(Locale.ROOT), url, headers, body));
             resilience.observe(api, limits, response);
         } catch (RuntimeException e) {
-            idempotency.release(claim);
-            if (e instanceof StepFailure f && f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
-                auth.forget(destination.auth());
-            }
+            idempotency.release(claim); // a rejected credential was already dropped by auth.send
             throw e;
         }
         if (!idempotency.complete(claim, IdempotencyKeys.digest(response.status() + " " + response.body()))) {

@@ -131,15 +131,7 @@ public final class FetchStep {
     private JsonNode get(IntegrationSpec spec, String url) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
-        HttpCaller.Response response;
-        try {
-            response = auth.send(http, spec.source().auth(), "GET", url, headers, null);
-        } catch (StepFailure f) {
-            if (f.httpStatus() != null && (f.httpStatus() == 401 || f.httpStatus() == 403)) {
-                auth.forget(spec.source().auth());
-            }
-            throw f;
-        }
+        HttpCaller.Response response = auth.send(http, spec.source().auth(), "GET", url, headers, null);
         try {
             return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
