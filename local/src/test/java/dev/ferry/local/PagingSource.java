@@ -37,6 +37,8 @@ final class PagingSource {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger pagesServed = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Integer> throttleOnce = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile IntConsumer beforePage = page -> {
     };
 
@@ -93,6 +95,16 @@ final class PagingSource {
         return pagesServed.get();
     }
 
+    /** When each request arrived (System.nanoTime), in arrival order. */
+    List<Long> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
+    /** The n-th request (1-based) is answered 429 with {@code Retry-After: seconds}, once. */
+    void throttleOnce(int request, int retryAfterSeconds) {
+        throttleOnce.put(request, retryAfterSeconds);
+    }
+
     static String format(String variant, Instant t) {
         return switch (variant) {
             case "keyset" -> t.toString();
@@ -119,8 +131,14 @@ final class PagingSource {
     private FakeApi.Reply serve(String variant, FakeApi.RecordedRequest request) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        arrivals.add(System.nanoTime());
         try {
-            beforePage.accept(pagesServed.incrementAndGet());
+            int n = pagesServed.incrementAndGet();
+            Integer retryAfter = throttleOnce.remove(n);
+            if (retryAfter != null) {
+                return FakeApi.Reply.json(429, "{\"error\":\"slow down\"}").header("Retry-After", retryAfter.toString());
+            }
+            beforePage.accept(n);
             return answer(variant, request);
         } finally {
             inFlight.decrementAndGet();

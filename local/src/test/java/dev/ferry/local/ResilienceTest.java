@@ -169,6 +169,9 @@ class ResilienceTest {
             if (call == 1 && i % 7 == 3) {
                 return FakeApi.Reply.json(200, "{\"ok\":true}").delay(Duration.ofMillis(1500)); // past the timeout
             }
+            if (call == 1 && i % 7 == 4) {
+                return FakeApi.Reply.dropConnection(); // no answer at all: the connection is closed on the request
+            }
             successes.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             return FakeApi.Reply.json(200, "{\"ok\":true}");
         });

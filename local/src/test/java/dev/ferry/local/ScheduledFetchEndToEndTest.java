@@ -274,7 +274,7 @@ class ScheduledFetchEndToEndTest {
         source.fill(300, first);
         FerryRuntime rt = ferry.runtime();
         FetchFunction crashing = new FetchFunction(new FetchStep(rt.integrations(), rt.http(), new OutboundAuth(rt.secrets()),
-                rt.queueSender(), rt.config(), Clock.systemUTC(), rt.poller().withHooks(new PollHooks() {
+                rt.resilience(), rt.queueSender(), rt.config(), Clock.systemUTC(), rt.poller().withHooks(new PollHooks() {
             @Override
             public void beforeCursorCommit(dev.ferry.shared.poll.Checkpoint checkpoint) {
                 throw new SimulatedCrash();
@@ -331,6 +331,43 @@ class ScheduledFetchEndToEndTest {
         assertNoDuplicates(deliveredKeys());
         assertThat(state().cursor("poll-keyset").value()).isEqualTo(source.newest().toString());
         assertThat(state().holder("poll-keyset", ScheduledPoller.SCHEDULE_LEASE)).isEmpty();
+    }
+
+    @Test
+    void aRateLimitedSourceIsPacedThroughTheQueueAndItsOwn429IsWaitedOutWithoutSleepingOrLosingThePage() {
+        // limits.source: 2 requests/s, burst 1. Page 3 is answered 429 with Retry-After: 2 (once).
+        startFerry(Map.of());
+        source.fill(200, first);
+        source.throttleOnce(3, 2);
+
+        JsonNode answer = ferry.invokeSchedule("poll-limited");
+
+        assertThat(answer.get("status").asText()).as("the run hands over instead of sleeping out the budget").isEqualTo("continued");
+        awaitDelivered(200);
+        assertThat(Await.until(Duration.ofSeconds(60), () -> state().cursor("poll-limited").version() == 1)).isTrue();
+        List<FakeApi.RecordedRequest> requests = sourceApi.requests("GET", "/keyset/items");
+        assertThat(requests).as("8 pages of 25, and page 3 asked twice (429, then served)").hasSize(9);
+        assertThat(requests.get(2).queryParam("after")).as("the throttled page is asked again, not skipped")
+                .isEqualTo(requests.get(3).queryParam("after"));
+        assertThat(requests.stream().map(r -> r.queryParam("after").orElse("")).distinct().count()).isEqualTo(8);
+        List<Long> times = source.arrivals();
+        int busiest = 0;
+        for (int i = 0; i < times.size(); i++) {
+            int inWindow = 0;
+            for (int j = i; j < times.size() && times.get(j) - times.get(i) < 1_000_000_000L; j++) {
+                inWindow++;
+            }
+            busiest = Math.max(busiest, inWindow);
+        }
+        assertThat(busiest).as("source requests in the busiest 1 s window (limit 2/s + burst 1)").isLessThanOrEqualTo(3);
+        assertThat(times.get(3) - times.get(2)).as("the 429's Retry-After: 2 was honoured")
+                .isGreaterThanOrEqualTo(1_900_000_000L);
+        assertThat(deliveredKeys()).hasSize(200);
+        assertNoDuplicates(deliveredKeys());
+        assertThat(state().cursor("poll-limited").value()).isEqualTo(source.newest().toString());
+        assertThat(state().holder("poll-limited", ScheduledPoller.SCHEDULE_LEASE)).as("lease released").isEmpty();
+        System.out.printf("source limits: %d requests for 8 pages, busiest 1 s window %d (limit 2/s + burst 1), run took %.1f s%n",
+                requests.size(), busiest, (times.getLast() - times.getFirst()) / 1e9);
     }
 
     @Test

@@ -117,13 +117,13 @@ public final class FerryRuntime {
     }
 
     public FetchStep fetchStep() {
-        return new FetchStep(integrations(), http(), outboundAuth(), queueSender(), config, clock, poller());
+        return new FetchStep(integrations(), http(), outboundAuth(), resilience(), queueSender(), config, clock, poller());
     }
 
     /** Scheduled runs and backfills: cursors and leases in the state table. */
     public synchronized ScheduledPoller poller() {
         if (poller == null) {
-            poller = new ScheduledPoller(integrations(), http(), outboundAuth(), queueSender(),
+            poller = new ScheduledPoller(integrations(), http(), outboundAuth(), resilience(), queueSender(),
                     new PollState(AwsClients.dynamoDb(config), config.stateTable(), clock), config, clock, PollHooks.NONE);
         }
         return poller;

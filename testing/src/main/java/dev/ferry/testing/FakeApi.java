@@ -166,6 +166,12 @@ public final class FakeApi implements AutoCloseable {
                 LOG.warnf("FakeApi responder for %s failed: %s", request, e.toString());
                 reply = Reply.json(500, errorJson("responder failed", request.method(), request.path()));
             }
+            if (reply.dropsConnection()) {
+                // Closing the exchange before any response headers closes the TCP connection: the client reads
+                // no answer at all, as from a crashed server or a connection reset on the way.
+                LOG.debugf("FakeApi drops the connection of %s", request);
+                return;
+            }
             if (!reply.delay().isZero()) {
                 try {
                     Thread.sleep(reply.delay());
@@ -261,8 +267,13 @@ public final class FakeApi implements AutoCloseable {
         private final List<Map.Entry<String, String>> headers;
         private final byte[] body;
         private final Duration delay;
+        private final boolean dropConnection;
 
         private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay) {
+            this(status, headers, body, delay, false);
+        }
+
+        private Reply(int status, List<Map.Entry<String, String>> headers, byte[] body, Duration delay, boolean dropConnection) {
             if (status < 100 || status > 599) {
                 throw new IllegalArgumentException("HTTP status must be 100..599, got " + status);
             }
@@ -270,6 +281,16 @@ public final class FakeApi implements AutoCloseable {
             this.headers = List.copyOf(headers);
             this.body = body;
             this.delay = delay;
+            this.dropConnection = dropConnection;
+        }
+
+        /** No answer: the connection is closed once the request is read (a crash, a reset on the way). */
+        public static Reply dropConnection() {
+            return new Reply(502, List.of(), new byte[0], Duration.ZERO, true);
+        }
+
+        public boolean dropsConnection() {
+            return dropConnection;
         }
 
         /** A JSON answer ({@code Content-Type: application/json}). */
@@ -298,7 +319,7 @@ public final class FakeApi implements AutoCloseable {
         public Reply header(String name, String value) {
             List<Map.Entry<String, String>> more = new ArrayList<>(headers);
             more.add(Map.entry(Objects.requireNonNull(name), Objects.requireNonNull(value)));
-            return new Reply(status, more, body, delay);
+            return new Reply(status, more, body, delay, dropConnection);
         }
 
         /** Waits this long before answering (for timeouts and slow APIs). */
@@ -306,7 +327,7 @@ public final class FakeApi implements AutoCloseable {
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("delay must not be negative");
             }
-            return new Reply(status, headers, body, delay);
+            return new Reply(status, headers, body, delay, dropConnection);
         }
 
         public int statusCode() {
@@ -331,6 +352,9 @@ public final class FakeApi implements AutoCloseable {
 
         @Override
         public String toString() {
+            if (dropConnection) {
+                return "Reply[connection dropped]";
+            }
             return "Reply[" + status + ", " + body.length + " bytes" + (delay.isZero() ? "" : ", after " + delay) + "]";
         }
     }

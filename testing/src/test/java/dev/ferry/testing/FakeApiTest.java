@@ -83,6 +83,13 @@ class FakeApiTest {
     }
 
     @Test
+    void aDroppedConnectionGivesTheClientNoAnswerAtAllButTheRequestIsRecorded() {
+        api.on("PUT", "/flaky", Reply.dropConnection());
+        assertThatThrownBy(() -> send("PUT", "/flaky", "{}")).isInstanceOf(IOException.class);
+        assertThat(api.requests("PUT", "/flaky")).hasSize(1);
+    }
+
+    @Test
     void laterRegistrationsWin() throws Exception {
         api.on("GET", "/a/*", Reply.status(500));
         api.on("GET", "/a/b", Reply.status(204));

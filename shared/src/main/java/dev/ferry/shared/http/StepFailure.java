@@ -57,6 +57,16 @@ public class StepFailure extends RuntimeException {
         return spendsAttempt;
     }
 
+    /** A wait, not a fault: throttled by the API, or deferred by our own budget, circuit or concurrency limit. */
+    public boolean isWait() {
+        return kind != FailureKind.PERMANENT && (!spendsAttempt || kind == FailureKind.THROTTLED);
+    }
+
+    /** The wait before trying again: the API's Retry-After or our own estimate, 1..900 s (SQS' longest delay). */
+    public int waitSeconds() {
+        return retryAfterSeconds == null ? 1 : Math.min(900, Math.max(1, retryAfterSeconds));
+    }
+
     public StepFailure retryAfterSeconds(int seconds) {
         this.retryAfterSeconds = seconds;
         return this;

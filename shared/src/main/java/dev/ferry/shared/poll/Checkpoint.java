@@ -18,19 +18,32 @@ package dev.ferry.shared.poll;
  * @param queued        records queued so far
  * @param newest        the newest cursor value seen so far (or the latest token)
  * @param invocations   invocations the run has taken so far
+ * @param waits         hand-overs in a row because the source asked to wait (throttled, budget, open circuit)
  */
 public record Checkpoint(String runId, String integration, String leaseKind, String traceId, long cursorVersion,
                          String base, String queryFrom, String to, boolean capped, String nextUrl, int pages, int queued,
-                         String newest, int invocations) {
+                         String newest, int invocations, int waits) {
+
+    public Checkpoint(String runId, String integration, String leaseKind, String traceId, long cursorVersion,
+                      String base, String queryFrom, String to, boolean capped, String nextUrl, int pages, int queued,
+                      String newest, int invocations) {
+        this(runId, integration, leaseKind, traceId, cursorVersion, base, queryFrom, to, capped, nextUrl, pages, queued,
+                newest, invocations, 0);
+    }
 
     Checkpoint afterPage(String next, int more, String newestNow) {
         return new Checkpoint(runId, integration, leaseKind, traceId, cursorVersion, base, queryFrom, to, capped, next,
-                pages + 1, queued + more, newestNow, invocations);
+                pages + 1, queued + more, newestNow, invocations, 0);
     }
 
     Checkpoint nextInvocation() {
         return new Checkpoint(runId, integration, leaseKind, traceId, cursorVersion, base, queryFrom, to, capped, nextUrl,
-                pages, queued, newest, invocations + 1);
+                pages, queued, newest, invocations + 1, waits);
+    }
+
+    Checkpoint waited() {
+        return new Checkpoint(runId, integration, leaseKind, traceId, cursorVersion, base, queryFrom, to, capped, nextUrl,
+                pages, queued, newest, invocations, waits + 1);
     }
 
     ListPlan.Window window() {

@@ -8,6 +8,7 @@ import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.steps.IdempotencyKeys;
@@ -40,6 +41,8 @@ public final class ScheduledPoller {
     public static final String CONTINUATION = "poll-continuation";
     public static final String SCHEDULE_LEASE = "schedule";
     public static final String BACKFILL_LEASE = "backfill";
+    /** Waits in a row (the source keeps throttling or its circuit stays open) before the run fails instead. */
+    static final int MAX_WAITS = 100;
 
     public enum Status { COMPLETED, CONTINUED, BUSY }
 
@@ -59,17 +62,19 @@ public final class ScheduledPoller {
     private final IntegrationRegistry integrations;
     private final HttpCaller http;
     private final OutboundAuth auth;
+    private final ResilientCalls resilience;
     private final QueueSender sender;
     private final PollState state;
     private final FerryConfig config;
     private final Clock clock;
     private final PollHooks hooks;
 
-    public ScheduledPoller(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, QueueSender sender,
-                           PollState state, FerryConfig config, Clock clock, PollHooks hooks) {
+    public ScheduledPoller(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, ResilientCalls resilience,
+                           QueueSender sender, PollState state, FerryConfig config, Clock clock, PollHooks hooks) {
         this.integrations = integrations;
         this.http = http;
         this.auth = auth;
+        this.resilience = resilience;
         this.sender = sender;
         this.state = state;
         this.config = config;
@@ -78,7 +83,7 @@ public final class ScheduledPoller {
     }
 
     public ScheduledPoller withHooks(PollHooks newHooks) {
-        return new ScheduledPoller(integrations, http, auth, sender, state, config, clock, newHooks);
+        return new ScheduledPoller(integrations, http, auth, resilience, sender, state, config, clock, newHooks);
     }
 
     public PollState state() {
@@ -157,10 +162,7 @@ public final class ScheduledPoller {
         int queuedHere = 0;
         while (cp.nextUrl() != null) {
             if (pagesHere > 0 && remainingMillis.getAsLong() < reserveMillis()) {
-                state.acquire(name, cp.leaseKind(), cp.runId(), leaseDuration()); // renew for the follow-up
-                Envelope continuation = Envelope.fresh(name, "poll-run-" + cp.runId(), null, cp.traceId(),
-                        new Envelope.SourceInfo(CONTINUATION, cp.runId(), clock.instant(), false), Json.MAPPER.valueToTree(cp));
-                sender.send(config.queueUrl(FerryConfig.Queue.FETCH), continuation, 0);
+                handOver(cp, 0);
                 LOG.infof("fetch %s: run %s checkpointed after %d pages (%d records) with %d ms left; continues in a"
                         + " follow-up invocation [trace %s]", name, cp.runId(), cp.pages(), cp.queued(),
                         remainingMillis.getAsLong(), cp.traceId());
@@ -170,7 +172,20 @@ public final class ScheduledPoller {
                 throw StepFailure.permanent("integration '" + name + "': more than " + plan.maxPages()
                         + " pages in one window; raise source.list.pagination.maxPages or set cursor.maxWindow");
             }
-            Page page = readPage(spec, plan, cp, "schedule");
+            Page page;
+            try {
+                page = readPage(spec, plan, cp, "schedule");
+            } catch (StepFailure f) {
+                if (!f.isWait() || cp.waits() >= MAX_WAITS) {
+                    throw f;
+                }
+                // The source asked us to wait (429, our share of its budget is spent, its circuit is open): the run
+                // keeps its lease and position and continues after the wait — the function never sleeps it out.
+                handOver(cp.waited(), f.waitSeconds());
+                LOG.infof("fetch %s: run %s waits %d s before page %d: %s [trace %s]", name, cp.runId(), f.waitSeconds(),
+                        cp.pages() + 1, f.getMessage(), cp.traceId());
+                return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
+            }
             String next = plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links());
             if (next != null && next.equals(cp.nextUrl())) {
                 throw StepFailure.permanent("integration '" + name + "': pagination does not advance (the next page is "
@@ -192,6 +207,14 @@ public final class ScheduledPoller {
         LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
                 name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
         return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
+    }
+
+    /** The run goes on in a follow-up invocation (a continuation on the fetch queue) after {@code delaySeconds}. */
+    private void handOver(Checkpoint cp, int delaySeconds) {
+        state.acquire(cp.integration(), cp.leaseKind(), cp.runId(), leaseDuration()); // renew: it covers SQS' longest delay
+        Envelope continuation = Envelope.fresh(cp.integration(), "poll-run-" + cp.runId(), null, cp.traceId(),
+                new Envelope.SourceInfo(CONTINUATION, cp.runId(), clock.instant(), false), Json.MAPPER.valueToTree(cp));
+        sender.send(config.queueUrl(FerryConfig.Queue.FETCH), continuation, delaySeconds);
     }
 
     private record Page(JsonNode body, int records, int queued, String newest, List<String> links) {
@@ -248,8 +271,11 @@ public final class ScheduledPoller {
     private HttpCaller.Response get(IntegrationSpec spec, String url) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
-        // send() adds every kind of credential (query keys, signatures too) and retries once after a 401/403.
-        return auth.send(http, spec.source().auth(), "GET", url, headers, null);
+        // send() adds every kind of credential (query keys, signatures too) and retries once after a 401/403;
+        // the call runs under limits.source (shared rate budget, circuit, timeout, quick retries).
+        var limits = spec.limits().source();
+        return resilience.callAndObserve(ResilientCalls.apiName(limits, spec.name(), "source"), limits,
+                () -> auth.send(http, spec.source().auth(), "GET", url, headers, null));
     }
 
     /**
@@ -290,7 +316,19 @@ public final class ScheduledPoller {
                         throw StepFailure.permanent("integration '" + integration + "': more than " + plan.maxPages()
                                 + " pages in one backfill window; raise maxPages or lower cursor.maxWindow");
                     }
-                    Page page = readPage(spec, plan, cp, "backfill");
+                    Page page;
+                    try {
+                        page = readPage(spec, plan, cp, "backfill");
+                    } catch (StepFailure f) {
+                        if (!f.isWait() || cp.waits() >= MAX_WAITS) {
+                            throw f;
+                        }
+                        // A backfill runs in an operator's process, not a Lambda: it waits in place.
+                        LOG.infof("backfill %s: waiting %d s: %s", integration, f.waitSeconds(), f.getMessage());
+                        pause(f.waitSeconds());
+                        cp = cp.waited();
+                        continue;
+                    }
                     cp = cp.afterPage(plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links()), page.queued(),
                             page.newest());
                     pages++;
@@ -308,5 +346,14 @@ public final class ScheduledPoller {
             state.release(integration, BACKFILL_LEASE, runId);
         }
         return new BackfillResult(integration, windows, pages, queued);
+    }
+
+    private static void pause(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("backfill interrupted while waiting for the source");
+        }
     }
 }

@@ -50,6 +50,21 @@ public final class ResilientCalls {
         this.clock = clock;
     }
 
+    /**
+     * The name of an API's shared budget and circuit: {@code limits.api}, else the integration's own
+     * ({@code crm-contacts:source}, {@code crm-contacts:destination}).
+     */
+    public static String apiName(ApiLimits limits, String integration, String side) {
+        return limits != null && limits.api() != null ? limits.api() : integration + ":" + side;
+    }
+
+    /** One call under the limits (rate budget, guards), then the API's own budget headers are read. */
+    public HttpCaller.Response callAndObserve(String api, ApiLimits limits, Callable<HttpCaller.Response> call) {
+        HttpCaller.Response response = call(api, limits, call);
+        observe(api, limits, response);
+        return response;
+    }
+
     private synchronized RateLimiter limiter() {
         if (rateLimiter == null) {
             rateLimiter = limiter.get();

@@ -90,8 +90,7 @@ public final class DeliverStep {
 
     /** The name of the destination's shared budget and circuit. */
     static String destinationApi(IntegrationSpec spec) {
-        var limits = spec.limits().destination();
-        return limits != null && limits.api() != null ? limits.api() : spec.name() + ":destination";
+        return ResilientCalls.apiName(spec.limits().destination(), spec.name(), "destination");
     }
 
     private void send(IntegrationSpec spec, Envelope envelope, IdempotencyStore.Claim.Acquired claim) {
@@ -106,9 +105,8 @@ public final class DeliverStep {
             byte[] body = Json.writeBytes(envelope.payload());
             String api = destinationApi(spec);
             var limits = spec.limits().destination();
-            response = resilience.call(api, limits, () -> auth.send(http, destination.auth(),
+            response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(),
                     destination.method().toUpperCase(Locale.ROOT), url, headers, body));
-            resilience.observe(api, limits, response);
         } catch (RuntimeException e) {
             idempotency.release(claim); // a rejected credential was already dropped by auth.send
             throw e;

@@ -14,6 +14,7 @@ import dev.ferry.shared.poll.Checkpoint;
 import dev.ferry.shared.poll.PollState;
 import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.queue.QueueSender;
+import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
@@ -28,7 +29,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The fetch step: a schedule polls the source's list endpoint; a fetch request (a thin webhook) gets
- * one record by id. Records found are queued for transform, ten per SendMessageBatch call.
+ * one record by id. Records found are queued for transform, ten per SendMessageBatch call. Every call
+ * to the source goes through {@link ResilientCalls} under the spec's {@code limits.source}.
  */
 public final class FetchStep {
 
@@ -38,15 +40,17 @@ public final class FetchStep {
     private final IntegrationRegistry integrations;
     private final HttpCaller http;
     private final OutboundAuth auth;
+    private final ResilientCalls resilience;
     private final QueueSender sender;
     private final SqsBatchRunner runner;
     private final FerryConfig config;
     private final Clock clock;
     private final ScheduledPoller poller;
 
-    public FetchStep(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, QueueSender sender,
-                     FerryConfig config, Clock clock, ScheduledPoller poller) {
+    public FetchStep(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, ResilientCalls resilience,
+                     QueueSender sender, FerryConfig config, Clock clock, ScheduledPoller poller) {
         this.poller = poller;
+        this.resilience = resilience;
         this.integrations = integrations;
         this.http = http;
         this.auth = auth;
@@ -131,7 +135,10 @@ public final class FetchStep {
     private JsonNode get(IntegrationSpec spec, String url) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
-        HttpCaller.Response response = auth.send(http, spec.source().auth(), "GET", url, headers, null);
+        // Under limits.source: the source's shared rate budget, circuit, timeout and quick retries; waits are deferrals.
+        var limits = spec.limits().source();
+        HttpCaller.Response response = resilience.callAndObserve(ResilientCalls.apiName(limits, spec.name(), "source"),
+                limits, () -> auth.send(http, spec.source().auth(), "GET", url, headers, null));
         try {
             return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {

@@ -109,7 +109,7 @@ public final class SqsBatchRunner {
 
     /** @return false when the hand-off failed and SQS must redeliver */
     private boolean handleFailure(Envelope envelope, StepFailure failure) {
-        if ((!failure.spendsAttempt() || failure.kind() == FailureKind.THROTTLED) && failure.kind() != FailureKind.PERMANENT) {
+        if (failure.isWait()) {
             return defer(envelope, failure);
         }
         return spendAttempt(envelope, failure);
@@ -154,7 +154,7 @@ public final class SqsBatchRunner {
         }
         Envelope deferred = envelope.withDeferral(new Failure(step, envelope.attempt() + 1, FailureKind.THROTTLED,
                 failure.getMessage(), failure.httpStatus(), failure.detail(), clock.instant()));
-        int delay = failure.retryAfterSeconds() != null ? Math.min(900, Math.max(1, failure.retryAfterSeconds())) : 1;
+        int delay = failure.waitSeconds();
         try {
             sender.send(queueUrl, deferred, delay);
             LOG.infof("%s: record %s of %s deferred %ds: %s [trace %s]", step, envelope.recordId(), envelope.integration(),

@@ -240,6 +240,30 @@ class HttpCallerTest {
     }
 
     @Test
+    void aConnectionResetMidRequestIsRetryableAndHidesTheQuery() throws Exception {
+        // A server that reads the request and then resets the TCP connection (SO_LINGER 0 sends RST on close).
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread resetter = Thread.ofVirtual().start(() -> {
+                try (var socket = server.accept()) {
+                    socket.setSoLinger(true, 0);
+                    socket.getInputStream().read(new byte[8192]);
+                } catch (IOException ignored) {
+                    // the test's assertions tell
+                }
+            });
+            StepFailure f = failure("PUT", "http://127.0.0.1:" + server.getLocalPort() + "/customers/1?api_key=secret123");
+            resetter.join(5_000);
+
+            assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(f.httpStatus()).isNull();
+            assertThat(f.spendsAttempt()).isTrue();
+            assertThat(f.getMessage()).startsWith("PUT http://127.0.0.1:" + server.getLocalPort() + "/customers/1?")
+                    .contains("failed").contains("IOException");
+            assertThat(f.getMessage()).doesNotContain("secret123").doesNotContain("api_key");
+        }
+    }
+
+    @Test
     void slowServerTimesOutAsRetryable() {
         HttpCaller impatient = new HttpCaller(Duration.ofMillis(200));
         StepFailure f = failure(impatient, "GET", base + "/slow?token=secret123");
