@@ -40,18 +40,50 @@ public final class FerryDev {
         }
     }
 
+    /** {@code ferry replay ...} against the queues and specs the environment names (FERRY_*). */
+    static int replay(java.util.List<String> args, FerryConfig env, java.io.PrintStream out, java.io.PrintStream err) {
+        if (args.contains("-h") || args.contains("--help")) {
+            out.println(ReplayCommand.USAGE);
+            return 0;
+        }
+        ReplayCommand.Options options;
+        try {
+            options = ReplayCommand.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("ferry replay: " + e.getMessage() + "\n" + ReplayCommand.USAGE);
+            return 2;
+        }
+        FerryConfig config = new FerryConfig(key -> key.equals(FerryConfig.INTEGRATIONS_DIR)
+                ? env.get(key).or(() -> java.util.Optional.of("integrations")) : env.get(key));
+        try {
+            var report = new dev.ferry.shared.FerryRuntime(config, java.time.Clock.systemUTC()).replayer()
+                    .replay(options.filter());
+            ReplayCommand.print(report, options.filter().dryRun(), options.json(), out);
+            return 0;
+        } catch (RuntimeException e) {
+            // e.g. a queue URL not configured, no AWS credentials, an invalid spec: the message says which.
+            err.println("ferry replay: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("replay")) {
+            configureLogging();
+            System.exit(replay(java.util.Arrays.asList(args).subList(1, args.length), FerryConfig.fromEnvironment(),
+                    System.out, System.err));
+        }
         int port = 8787;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "dev" -> { }
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("usage: ferry dev [--port 8787]");
+                    System.out.println("usage: ferry dev [--port 8787]\n" + ReplayCommand.USAGE);
                     return;
                 }
                 default -> {
-                    System.err.println("ferry: unknown argument '" + args[i] + "' (usage: ferry dev [--port 8787])");
+                    System.err.println("ferry: unknown argument '" + args[i] + "' (usage: ferry dev [--port 8787] | ferry replay --help)");
                     System.exit(2);
                 }
             }
@@ -107,6 +139,7 @@ public final class FerryDev {
         System.out.println("    --data-binary '" + body + "'");
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
+        System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
     }

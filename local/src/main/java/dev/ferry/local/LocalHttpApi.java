@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * A local stand-in for the HTTP API in front of the webhook function: turns each HTTP request into a
  * Function URL event (payload 2.0, body base64 so the signed bytes arrive exactly), invokes the
- * function and answers with its response. {@code POST /schedules/{integration}} runs a poll now.
+ * function and answers with its response. {@code POST /schedules/{integration}} runs a poll now;
+ * {@code POST /replay?…&dryRun=true} re-drives the local dead letters (see {@link ReplayCommand}).
  */
 public final class LocalHttpApi implements AutoCloseable {
 
@@ -53,6 +54,10 @@ public final class LocalHttpApi implements AutoCloseable {
                 reply(exchange, 200, Map.of("content-type", "application/json"), Json.write(answer));
                 return;
             }
+            if (path.equals("/replay") && exchange.getRequestMethod().equals("POST")) {
+                replay(exchange);
+                return;
+            }
             JsonNode response = ferry.invokeWebhook(Json.write(toEvent(exchange)));
             ObjectNode headers = response.has("headers") && response.get("headers").isObject()
                     ? (ObjectNode) response.get("headers") : JsonNodeFactory.instance.objectNode();
@@ -63,6 +68,29 @@ public final class LocalHttpApi implements AutoCloseable {
             reply(exchange, 502, Map.of("content-type", "application/json"),
                     "{\"error\":\"the webhook function failed: " + e.getClass().getSimpleName() + "\"}");
         }
+    }
+
+    /** {@code POST /replay?integration=…&kind=…&from=…&to=…&dryRun=true}: the local DLQs through the current specs. */
+    private void replay(HttpExchange exchange) throws IOException {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw != null && !raw.isEmpty()) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        dev.ferry.shared.replay.Replayer.Filter filter;
+        try {
+            filter = ReplayCommand.fromQuery(query);
+        } catch (IllegalArgumentException e) {
+            ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", e.getMessage());
+            reply(exchange, 400, Map.of("content-type", "application/json"), Json.write(error));
+            return;
+        }
+        var report = ferry.runtime().replayer().replay(filter);
+        reply(exchange, 200, Map.of("content-type", "application/json"), Json.write(Json.MAPPER.valueToTree(report)));
     }
 
     static ObjectNode toEvent(HttpExchange exchange) throws IOException {

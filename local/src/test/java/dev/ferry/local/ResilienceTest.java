@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -298,8 +299,35 @@ class ResilienceTest {
         assertThat(aws.depth(FerryConfig.Queue.TRANSFORM_DLQ)).as("a dry run leaves the dead letters").isEqualTo(n);
         assertThat(replayer.replay(new Replayer.Filter("other-integration", null, null, null, false)).replayed()).isZero();
 
-        Replayer.Report report = replayer.replay(Replayer.Filter.all());
-        assertThat(report.replayed()).isEqualTo(n);
+        // The local runner's endpoint shows the same dry run.
+        try (LocalHttpApi api = new LocalHttpApi(ferry, 0)) {
+            var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + api.port() + "/replay?integration=flaky-billing&kind=permanent&dryRun=true"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(answer.body()).get("matched").asInt()).isEqualTo(n);
+            var bad = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + api.port() + "/replay?kind=fatal"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("permanent, retryable or throttled");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(aws.depth(FerryConfig.Queue.TRANSFORM_DLQ)).isEqualTo(n);
+
+        // The real replay through the command line (`ferry replay`), against the same queues and the fixed spec.
+        Map<String, String> cli = new HashMap<>(aws.config());
+        cli.putAll(settings());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = FerryDev.replay(List.of("--integration", "flaky-billing", "--kind", "permanent"),
+                dev.ferry.shared.config.FerryConfig.of(cli), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay: " + n + " dead letters scanned, " + n + " matched, "
+                + n + " replayed").contains("replayed      transform-dlq        flaky-billing");
         assertThat(quiet()).isTrue();
         assertThat(billing.requests("PUT", "/customers/")).hasSize(n);
         assertThat(aws.depth(FerryConfig.Queue.TRANSFORM_DLQ) + aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
