@@ -43,6 +43,8 @@ public final class ScheduledPoller {
     public static final String BACKFILL_LEASE = "backfill";
     /** Waits in a row (the source keeps throttling or its circuit stays open) before the run fails instead. */
     static final int MAX_WAITS = 100;
+    /** A waiting run resumes at least this long before its lease would lapse. */
+    static final int LEASE_MARGIN_SECONDS = 60;
 
     public enum Status { COMPLETED, CONTINUED, BUSY }
 
@@ -181,8 +183,10 @@ public final class ScheduledPoller {
                 }
                 // The source asked us to wait (429, our share of its budget is spent, its circuit is open): the run
                 // keeps its lease and position and continues after the wait — the function never sleeps it out.
-                handOver(cp.waited(), f.waitSeconds());
-                LOG.infof("fetch %s: run %s waits %d s before page %d: %s [trace %s]", name, cp.runId(), f.waitSeconds(),
+                // Never past the run's lease (a longer wait is taken in steps), so no other run takes over meanwhile.
+                int wait = (int) Math.min(f.waitSeconds(), Math.max(1, leaseDuration().toSeconds() - LEASE_MARGIN_SECONDS));
+                handOver(cp.waited(), wait);
+                LOG.infof("fetch %s: run %s waits %d s before page %d: %s [trace %s]", name, cp.runId(), wait,
                         cp.pages() + 1, f.getMessage(), cp.traceId());
                 return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
             }
