@@ -238,6 +238,42 @@ class ResilienceTest {
     }
 
     @Test
+    void aHealthyDestinationIsDrivenCloseToItsLimitButNeverOverIt() throws IOException {
+        int n = 300;
+        serveContacts(n, null);
+        ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        billing.on("PUT", "/customers/*", r -> {
+            arrivals.add(System.nanoTime());
+            calls.computeIfAbsent(r.path(), k -> new AtomicInteger()).incrementAndGet();
+            return FakeApi.Reply.json(200, "{\"ok\":true}");
+        });
+        startPipeline(spec("/email", "{ requestsPerSecond: " + RPS + ", burst: " + BURST + " }"), WORKERS);
+
+        ferry.invokeSchedule("flaky-billing");
+        assertThat(quiet()).isTrue();
+
+        List<Long> times = new ArrayList<>(arrivals);
+        Collections.sort(times);
+        int maxInWindow = 0;
+        for (int i = 0, j = 0; i < times.size(); i++) {
+            while (times.get(i) - times.get(j) >= 1_000_000_000L) j++;
+            maxInWindow = Math.max(maxInWindow, i - j + 1);
+        }
+        assertThat(maxInWindow).as("requests in the busiest 1 s window").isLessThanOrEqualTo(RPS + BURST);
+        assertThat(calls).hasSize(n);
+        assertThat(calls.values()).as("each record delivered exactly once").allMatch(c -> c.get() == 1);
+        assertThat(aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
+        double seconds = (times.getLast() - times.getFirst()) / 1e9;
+        long rateLimitCalls = runtimes.stream().mapToLong(r -> r.resilience().rateLimitDynamoCalls()).sum();
+        long idempotencyCalls = runtimes.stream().mapToLong(r -> r.idempotency().dynamoCalls()).sum();
+        System.out.printf("resilience (healthy): %d records, %d workers, limit %d/s + burst %d: %.1f requests/s observed "
+                        + "(%.0f%% of the limit), busiest 1 s window %d; DynamoDB calls per delivered record: rate limit %.2f, "
+                        + "idempotency %.2f, together %.2f%n", n, WORKERS, RPS, BURST, (n - 1) / seconds, 100 * (n - 1) / seconds / RPS,
+                maxInWindow, (double) rateLimitCalls / n, (double) idempotencyCalls / n, (double) (rateLimitCalls + idempotencyCalls) / n);
+    }
+
+    @Test
     void circuitBreakerOpensDefersWithoutSpendingAttemptsAndRecovers() throws IOException {
         int n = 12;
         serveContacts(n, null);

@@ -56,6 +56,12 @@ public final class RateLimiter {
         pausedUntil.merge(api, epochMillis, Math::max);
     }
 
+    /** How long the API itself asked this instance to wait (0 when it did not, or the wait is over). */
+    public long pausedMillis(String api) {
+        Long paused = pausedUntil.get(api);
+        return paused == null ? 0 : Math.max(0, paused - clock.millis());
+    }
+
     /**
      * Takes one token for {@code api}.
      *

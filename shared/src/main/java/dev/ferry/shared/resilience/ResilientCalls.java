@@ -32,7 +32,7 @@ public final class ResilientCalls {
 
     private static final Logger LOG = Logger.getLogger(ResilientCalls.class);
     /** Pacing below this is done in place; anything longer goes back to SQS. */
-    static final long MAX_INLINE_WAIT_MS = 400; // > the time a block of tokens takes to accrue
+    static final long MAX_INLINE_WAIT_MS = 1000; // pacing within a second; SQS delays come in whole seconds
     /** Keep this much of the invocation free for handing records back. */
     static final long DEADLINE_MARGIN_MS = 2_000;
 
@@ -161,6 +161,12 @@ public final class ResilientCalls {
 
     private void takeToken(String api, ApiLimits limits) {
         int burst = limits.burst() == null ? 1 : limits.burst();
+        long paused = limiter().pausedMillis(api);
+        if (paused > 0) { // the API's own wait (Retry-After, RateLimit-Reset) is never slept: back to SQS
+            int seconds = seconds(paused);
+            throw new StepFailure(FailureKind.THROTTLED, api + " asked for a pause (Retry-After or RateLimit-Reset); retrying in "
+                    + seconds + "s", null, null).retryAfterSeconds(seconds).deferred();
+        }
         while (true) {
             Duration wait = limiter().acquire(api, limits.requestsPerSecond(), burst);
             if (wait.isZero()) {
