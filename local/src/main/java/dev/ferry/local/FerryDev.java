@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class FerryDev {
 
+    private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
     /** One short line per event on the console; the emulators' own chatter only when it matters. */
     private static void configureLogging() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
@@ -29,7 +31,7 @@ public final class FerryDev {
         console.setFormatter(new java.util.logging.Formatter() {
             @Override
             public String format(java.util.logging.LogRecord r) {
-                String time = java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+                String time = CLOCK_TIME.format(java.time.LocalTime.now());
                 return time + " " + r.getLevel().getName() + " " + formatMessage(r) + System.lineSeparator();
             }
         });
