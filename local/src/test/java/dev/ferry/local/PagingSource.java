@@ -37,7 +37,7 @@ final class PagingSource {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger pagesServed = new AtomicInteger();
-    private final java.util.concurrent.ConcurrentLinkedQueue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final dev.ferry.testing.Arrivals arrivals = new dev.ferry.testing.Arrivals();
     private final java.util.concurrent.ConcurrentHashMap<Integer, Integer> throttleOnce = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile IntConsumer beforePage = page -> {
     };
@@ -95,9 +95,9 @@ final class PagingSource {
         return pagesServed.get();
     }
 
-    /** When each request arrived (System.nanoTime), in arrival order. */
-    List<Long> arrivals() {
-        return List.copyOf(arrivals);
+    /** When each request arrived. */
+    dev.ferry.testing.Arrivals arrivals() {
+        return arrivals;
     }
 
     /** The n-th request (1-based) is answered 429 with {@code Retry-After: seconds}, once. */
@@ -131,7 +131,7 @@ final class PagingSource {
     private FakeApi.Reply serve(String variant, FakeApi.RecordedRequest request) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
-        arrivals.add(System.nanoTime());
+        arrivals.record();
         try {
             int n = pagesServed.incrementAndGet();
             Integer retryAfter = throttleOnce.remove(n);

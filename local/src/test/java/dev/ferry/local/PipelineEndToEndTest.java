@@ -93,15 +93,7 @@ class PipelineEndToEndTest {
 
     /** The sample HTTP API event, re-signed with the test key and given a delivery id. */
     static ObjectNode signedWebhook(String integration, String body, String deliveryId) throws IOException {
-        ObjectNode event = event("webhook-http-api.json");
-        event.put("rawPath", "/webhooks/" + integration);
-        ((ObjectNode) event.get("pathParameters")).put("integration", integration);
-        ((ObjectNode) event.get("requestContext").get("http")).put("path", "/webhooks/" + integration);
-        event.put("body", body);
-        ObjectNode headers = (ObjectNode) event.get("headers");
-        headers.put("x-sandbox-delivery", deliveryId);
-        headers.put("x-sandbox-signature", "sha256=" + WebhookSignature.hexHmacSha256(WEBHOOK_KEY, body.getBytes(StandardCharsets.UTF_8)));
-        return event;
+        return WebhookEvents.signed(integration, body, deliveryId, "sandbox", WEBHOOK_KEY);
     }
 
     static String contactJson(String id, String email) {

@@ -11,7 +11,6 @@ import dev.ferry.shared.poll.BackfillListener;
 import dev.ferry.shared.poll.PollHooks;
 import dev.ferry.shared.poll.PollState;
 import dev.ferry.shared.poll.ScheduledPoller;
-import dev.ferry.shared.secrets.WebhookSignature;
 import dev.ferry.shared.steps.FetchStep;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.AwsEmulators;
@@ -350,15 +349,8 @@ class ScheduledFetchEndToEndTest {
         assertThat(requests.get(2).queryParam("after")).as("the throttled page is asked again, not skipped")
                 .isEqualTo(requests.get(3).queryParam("after"));
         assertThat(requests.stream().map(r -> r.queryParam("after").orElse("")).distinct().count()).isEqualTo(8);
-        List<Long> times = source.arrivals();
-        int busiest = 0;
-        for (int i = 0; i < times.size(); i++) {
-            int inWindow = 0;
-            for (int j = i; j < times.size() && times.get(j) - times.get(i) < 1_000_000_000L; j++) {
-                inWindow++;
-            }
-            busiest = Math.max(busiest, inWindow);
-        }
+        List<Long> times = source.arrivals().times();
+        int busiest = source.arrivals().busiest(Duration.ofSeconds(1));
         assertThat(busiest).as("source requests in the busiest 1 s window (limit 2/s + burst 1)").isLessThanOrEqualTo(3);
         assertThat(times.get(3) - times.get(2)).as("the 429's Retry-After: 2 was honoured")
                 .isGreaterThanOrEqualTo(1_900_000_000L);
@@ -367,7 +359,7 @@ class ScheduledFetchEndToEndTest {
         assertThat(state().cursor("poll-limited").value()).isEqualTo(source.newest().toString());
         assertThat(state().holder("poll-limited", ScheduledPoller.SCHEDULE_LEASE)).as("lease released").isEmpty();
         System.out.printf("source limits: %d requests for 8 pages, busiest 1 s window %d (limit 2/s + burst 1), run took %.1f s%n",
-                requests.size(), busiest, (times.getLast() - times.getFirst()) / 1e9);
+                requests.size(), busiest, source.arrivals().spanSeconds());
     }
 
     @Test
@@ -477,14 +469,6 @@ class ScheduledFetchEndToEndTest {
     }
 
     static ObjectNode signedWebhook(String integration, String body, String deliveryId) throws IOException {
-        ObjectNode event = (ObjectNode) Json.MAPPER.readTree(Files.readString(REPO.resolve("events/webhook-http-api.json")));
-        event.put("rawPath", "/webhooks/" + integration);
-        ((ObjectNode) event.get("pathParameters")).put("integration", integration);
-        ((ObjectNode) event.get("requestContext").get("http")).put("path", "/webhooks/" + integration);
-        event.put("body", body);
-        ObjectNode headers = (ObjectNode) event.get("headers");
-        headers.put("x-poll-delivery", deliveryId);
-        headers.put("x-poll-signature", "sha256=" + WebhookSignature.hexHmacSha256(WEBHOOK_KEY, body.getBytes(StandardCharsets.UTF_8)));
-        return event;
+        return WebhookEvents.signed(integration, body, deliveryId, "poll", WEBHOOK_KEY);
     }
 }
