@@ -5,6 +5,8 @@ import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.idempotency.IdempotencyStore;
+import dev.ferry.shared.lookup.LookupService;
+import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.poll.PollHooks;
 import dev.ferry.shared.poll.PollState;
 import dev.ferry.shared.poll.ScheduledPoller;
@@ -19,6 +21,8 @@ import dev.ferry.shared.steps.DeliverStep;
 import dev.ferry.shared.steps.FetchStep;
 import dev.ferry.shared.steps.TransformStep;
 import dev.ferry.shared.steps.WebhookStep;
+
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +45,7 @@ public final class FerryRuntime {
     private ResilientCalls resilience;
     private OutboundAuth outboundAuth;
     private ScheduledPoller poller;
+    private LookupService lookups;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
         this.config = config;
@@ -101,7 +106,8 @@ public final class FerryRuntime {
 
     /** Re-drives dead letters through the current specs (see {@link Replayer}). */
     public Replayer replayer() {
-        return new Replayer(AwsClients.sqs(config), queueSender(), integrations(), config);
+        return new Replayer(AwsClients.sqs(config), queueSender(), integrations(), config,
+                spec -> spec.lookups().isEmpty() ? Lookups.NONE : lookups().forSpec(spec));
     }
 
     /** One per runtime: it caches OAuth tokens. */
@@ -130,7 +136,18 @@ public final class FerryRuntime {
     }
 
     public TransformStep transformStep() {
-        return new TransformStep(integrations(), queueSender(), config, clock);
+        return new TransformStep(integrations(), queueSender(), this::lookups, config, clock);
+    }
+
+    /**
+     * Cached GETs for specs' lookups (one cache per function instance). Its credentials (Secrets Manager) and
+     * rate budgets (DynamoDB) are only built when a lookup first needs them.
+     */
+    public synchronized LookupService lookups() {
+        if (lookups == null) {
+            lookups = new LookupService(http(), this::outboundAuth, this::resilience, Ticker.systemTicker());
+        }
+        return lookups;
     }
 
     public DeliverStep deliverStep() {

@@ -67,6 +67,14 @@ public class StepFailure extends RuntimeException {
         return retryAfterSeconds == null ? 1 : Math.min(900, Math.max(1, retryAfterSeconds));
     }
 
+    /** The same failure (kind, status, wait, whether it spends an attempt) with a reason that says more. */
+    public StepFailure withReason(String reason) {
+        StepFailure copy = new StepFailure(kind, reason, httpStatus, detail);
+        copy.retryAfterSeconds = retryAfterSeconds;
+        copy.spendsAttempt = spendsAttempt;
+        return copy;
+    }
+
     public StepFailure retryAfterSeconds(int seconds) {
         this.retryAfterSeconds = seconds;
         return this;

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Runs a spec's {@code examples}: the data map as a QA contract. Each example's input must map to its
- * expected output exactly, or fail with an error containing the expected text.
+ * expected output exactly, or fail with an error containing the expected text. Lookups get the example's
+ * canned answers ({@code lookups: { owners: { "ada@example.com": 42 } }}); a value without one is not found.
  */
 public final class ExampleRunner {
 
@@ -43,7 +44,7 @@ public final class ExampleRunner {
     private String check(IntegrationSpec spec, IntegrationSpec.Example example) {
         JsonNode actual;
         try {
-            actual = mapper.map(spec.mapping(), example.input(), spec.destination().nulls());
+            actual = mapper.map(spec, example.input(), Lookups.canned(spec.lookups(), example.lookups()));
             List<String> violations = validator.violations(spec, actual);
             if (!violations.isEmpty()) {
                 throw new MappingException("(record)", "(destination schema)", "does not fit the destination schema: "

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
 
 import java.math.BigDecimal;
@@ -23,6 +25,7 @@ import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +34,9 @@ import java.util.regex.Pattern;
  * Applies a spec's declarative mapping to one source record. Each output field is taken from a JSON
  * Pointer, a constant or a template; then shaped (arrays, split, trim, case), translated (value maps),
  * typed (string, integer, decimal with explicit rounding, boolean, datetime, date) and checked against
- * its null policies — absent, null and empty are three different things. Every failure names the
- * output field, the source path and the reason.
+ * its null policies — absent, null and empty are three different things. A rule may replace its value
+ * by another API's answer ({@code lookup}, after shaping, before translation and type; see {@link Lookups}).
+ * Every failure names the output field, the source path and the reason.
  */
 public final class FieldMapper {
 
@@ -46,12 +50,25 @@ public final class FieldMapper {
 
     /** @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit) */
     public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls) {
+        return map(mapping, source, destinationNulls, Lookups.NONE);
+    }
+
+    /** A spec's whole mapping, its lookups answered by {@code lookups}. */
+    public ObjectNode map(IntegrationSpec spec, JsonNode source, Lookups lookups) {
+        return map(spec.mapping(), source, spec.destination() == null ? null : spec.destination().nulls(), lookups);
+    }
+
+    /**
+     * @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit)
+     * @param lookups          answers the rules' {@code lookup}s
+     */
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls, Lookups lookups) {
         ObjectNode out = NODES.objectNode();
         for (Map.Entry<String, FieldRule> e : mapping.entrySet()) {
             String field = e.getKey();
             FieldRule rule = e.getValue();
             String path = rule.value() != null ? "(constant)" : rule.template() != null ? rule.template() : rule.from();
-            JsonNode value = mapField(field, path, rule, source, destinationNulls);
+            JsonNode value = mapField(field, path, rule, source, destinationNulls, lookups);
             if (value != null) {
                 put(out, field, value);
             }
@@ -60,7 +77,8 @@ public final class FieldMapper {
     }
 
     /** @return the output value, or null to leave the field out */
-    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, String destinationNulls) {
+    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, String destinationNulls,
+                              Lookups lookups) {
         JsonNode value;
         if (rule.value() != null) {
             value = rule.value().deepCopy();
@@ -80,14 +98,18 @@ public final class FieldMapper {
                     : "omit".equals(destinationNulls) ? "omit" : "keep";
             return apply(policy, field, path, rule, "required but null in the source record", NullNode.getInstance());
         }
-        value = shape(field, path, rule, value);
+        value = shape(field, path, rule, value, lookups);
         if ((value.isTextual() && value.asText().isEmpty()) || (value.isArray() && value.isEmpty())) {
             String policy = rule.ifEmpty() != null ? rule.ifEmpty() : "keep";
             if (!policy.equals("keep")) {
                 return apply(policy, field, path, rule, "must not be empty", value);
             }
         }
-        if (rule.map() != null && !rule.map().isEmpty()) {
+        if (rule.lookup() != null) {
+            // The shaped value (trimmed, lower-cased, ...) is the key; the answer goes on to translation and type.
+            value = lookUp(field, path, rule, value, lookups);
+        }
+        if (rule.map() != null && !rule.map().isEmpty() && !value.isNull()) {
             value = translate(field, path, rule, value);
         }
         value = rule.type() == null ? value : coerce(field, path, rule, value);
@@ -110,7 +132,7 @@ public final class FieldMapper {
         };
     }
 
-    private JsonNode shape(String field, String path, FieldRule rule, JsonNode value) {
+    private JsonNode shape(String field, String path, FieldRule rule, JsonNode value, Lookups lookups) {
         if (value.isArray()) {
             if (Boolean.TRUE.equals(rule.flatten())) {
                 ArrayNode flat = NODES.arrayNode();
@@ -127,7 +149,7 @@ public final class FieldMapper {
                 ArrayNode mapped = NODES.arrayNode();
                 for (int i = 0; i < value.size(); i++) {
                     try {
-                        mapped.add(map(rule.each(), value.get(i), null));
+                        mapped.add(map(rule.each(), value.get(i), null, lookups));
                     } catch (MappingException e) {
                         throw new MappingException(field + "[" + i + "]." + e.field(), path + "/" + i + e.sourcePath(),
                                 e.reason());
@@ -178,6 +200,39 @@ public final class FieldMapper {
             text = text.toUpperCase(Locale.ROOT);
         }
         return NODES.textNode(text);
+    }
+
+    /**
+     * Replaces the value by the lookup's answer (each item of an array by its own). An empty text has no
+     * answer and is not sent. Not found: the record fails, or the value becomes null, as the lookup declares.
+     */
+    private static JsonNode lookUp(String field, String path, FieldRule rule, JsonNode value, Lookups lookups) {
+        if (value.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            value.forEach(item -> out.add(lookUp(field, path, rule, item, lookups)));
+            return out;
+        }
+        if (value.isNull()) {
+            return value;
+        }
+        if (value.isContainerNode()) {
+            throw new MappingException(field, path, "lookup '" + rule.lookup() + "' needs a text or a number, got an object");
+        }
+        String key = value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText();
+        Optional<JsonNode> answer;
+        try {
+            answer = key.isEmpty() ? Optional.empty() : lookups.find(rule.lookup(), key);
+        } catch (StepFailure f) {
+            throw f.withReason("field '" + field + "' (from " + path + "): lookup '" + rule.lookup() + "' for '" + key
+                    + "' failed: " + f.getMessage());
+        }
+        if (answer.isPresent()) {
+            return answer.get();
+        }
+        if (lookups.rejectsMissing(rule.lookup())) {
+            throw new MappingException(field, path, "lookup '" + rule.lookup() + "' found nothing for '" + key + "'");
+        }
+        return NullNode.getInstance();
     }
 
     private static JsonNode translate(String field, String path, FieldRule rule, JsonNode value) {

@@ -2,6 +2,7 @@ package dev.ferry.shared.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
 
 import java.util.ArrayList;
@@ -24,8 +25,17 @@ public final class Lineage {
 
     /** Every output field the mapping can produce. */
     public static Map<String, Field> of(Map<String, FieldRule> mapping) {
+        return build(mapping, Map.of());
+    }
+
+    /** Every output field of a spec's mapping; fields with a lookup also say what it asks (URL without its query's values). */
+    public static Map<String, Field> of(IntegrationSpec spec) {
+        return build(spec.mapping(), spec.lookups());
+    }
+
+    private static Map<String, Field> build(Map<String, FieldRule> mapping, Map<String, IntegrationSpec.Lookup> lookups) {
         Map<String, Field> out = new LinkedHashMap<>();
-        collect("", "", mapping, out);
+        collect("", "", mapping, lookups, out);
         return out;
     }
 
@@ -41,7 +51,16 @@ public final class Lineage {
         return present;
     }
 
-    private static void collect(String prefix, String sourcePrefix, Map<String, FieldRule> mapping, Map<String, Field> out) {
+    private static String lookup(String name, IntegrationSpec.Lookup declared) {
+        if (declared == null) {
+            return "lookup " + name;
+        }
+        return "lookup " + name + " (GET " + declared.url() + " -> " + declared.path() + ", not found: "
+                + (declared.rejectsMissing() ? "reject" : "null") + ", cached " + declared.ttl().toSeconds() + " s)";
+    }
+
+    private static void collect(String prefix, String sourcePrefix, Map<String, FieldRule> mapping,
+                                Map<String, IntegrationSpec.Lookup> lookups, Map<String, Field> out) {
         for (Map.Entry<String, FieldRule> e : mapping.entrySet()) {
             FieldRule r = e.getValue();
             String field = prefix + e.getKey();
@@ -54,6 +73,7 @@ public final class Lineage {
             if (r.split() != null) steps.add("split at \"" + r.split() + "\"");
             if (Boolean.TRUE.equals(r.trim())) steps.add("trim");
             if (r.letters() != null) steps.add(r.letters() + " case");
+            if (r.lookup() != null) steps.add(lookup(r.lookup(), lookups.get(r.lookup())));
             if (r.map() != null) steps.add("value map " + r.map().keySet() + " (unknown: " + (r.unknown() == null ? "reject" : r.unknown()) + ")");
             if (r.type() != null) {
                 String type = "as " + r.type();
@@ -71,7 +91,7 @@ public final class Lineage {
             if (r.defaultValue() != null) steps.add("default " + r.defaultValue());
             out.put(field, new Field(field, source, List.copyOf(steps)));
             if (r.each() != null) {
-                collect(field + "[].", (r.from() == null ? "" : r.from()) + "/*", r.each(), out);
+                collect(field + "[].", (r.from() == null ? "" : r.from()) + "/*", r.each(), lookups, out);
             }
         }
     }

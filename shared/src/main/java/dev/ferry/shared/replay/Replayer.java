@@ -6,7 +6,9 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.Failure;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.mapping.FieldMapper;
+import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.mapping.MappingException;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Re-drives dead letters through the <em>current</em> specs. A record that died at transform or deliver
@@ -75,8 +78,16 @@ public final class Replayer {
     private final IntegrationRegistry integrations;
     private final FerryConfig config;
     private final FieldMapper mapper = new FieldMapper();
+    private final Function<IntegrationSpec, Lookups> lookups;
 
     public Replayer(SqsClient sqs, QueueSender sender, IntegrationRegistry integrations, FerryConfig config) {
+        this(sqs, sender, integrations, config, spec -> Lookups.NONE);
+    }
+
+    /** @param lookups answers a spec's lookups for previews (the same cached GETs transform makes) */
+    public Replayer(SqsClient sqs, QueueSender sender, IntegrationRegistry integrations, FerryConfig config,
+                    Function<IntegrationSpec, Lookups> lookups) {
+        this.lookups = lookups;
         this.sqs = sqs;
         this.sender = sender;
         this.integrations = integrations;
@@ -156,9 +167,9 @@ public final class Replayer {
                 target = FerryConfig.Queue.TRANSFORM;
                 again = e.replayed(original);
                 try {
-                    preview = mapper.map(spec.mapping(), original, spec.destination().nulls());
-                } catch (MappingException ex) {
-                    error = ex.getMessage();
+                    preview = mapper.map(spec, original, lookups.apply(spec));
+                } catch (MappingException | StepFailure ex) {
+                    error = ex.getMessage(); // a lookup that fails now (5xx, 429) may well work at transform
                 }
             }
         }

@@ -1,6 +1,8 @@
 package dev.ferry.shared.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.LinkedHashMap;
@@ -18,14 +20,23 @@ public record IntegrationSpec(
         Webhook webhook,
         String schedule,
         Map<String, FieldRule> mapping,
+        Map<String, Lookup> lookups,
         Destination destination,
         Limits limits,
         java.util.List<Example> examples) {
 
     public IntegrationSpec {
         mapping = mapping == null ? Map.of() : new LinkedHashMap<>(mapping);
+        lookups = lookups == null ? Map.of() : new LinkedHashMap<>(lookups);
         limits = limits == null ? new Limits(null, null, null) : limits;
         examples = examples == null ? java.util.List.of() : java.util.List.copyOf(examples);
+    }
+
+    /** A spec without lookups. */
+    public IntegrationSpec(String name, String description, String owner, Source source, Webhook webhook, String schedule,
+                           Map<String, FieldRule> mapping, Destination destination, Limits limits,
+                           java.util.List<Example> examples) {
+        this(name, description, owner, source, webhook, schedule, mapping, null, destination, limits, examples);
     }
 
     /**
@@ -174,16 +185,17 @@ public record IntegrationSpec(
      * @param ifAbsent  when the path is absent: omit (default), null, default or reject
      * @param ifEmpty   when the value is "" (after trim) or []: keep (default), omit, null, default or reject
      * @param defaultValue the value for the "default" policies
+     * @param lookup    the name of a declared lookup: the (shaped) value is replaced by what that API answers for it
      */
     public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required, String template,
-                            String pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
+                            String lookup, String pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
                             @JsonProperty("case") String letters, String split, Map<String, JsonNode> map, String unknown,
                             String type, Integer scale, String rounding, String format, String output, String zone,
                             @JsonProperty("null") String ifNull, @JsonProperty("absent") String ifAbsent,
                             @JsonProperty("empty") String ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
 
         public FieldRule(String from, JsonNode value, Boolean required) {
-            this(from, value, required, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            this(from, value, required, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                     null, null, null, null, null, null);
         }
 
@@ -195,8 +207,58 @@ public record IntegrationSpec(
     /**
      * An example that doubles as a test: this input must map to {@code output}, or fail with an error
      * containing {@code error}.
+     *
+     * @param lookups canned answers per lookup name and value; a value without one is "not found"
      */
-    public record Example(String name, JsonNode input, JsonNode output, String error) {
+    public record Example(String name, JsonNode input, Map<String, Map<String, JsonNode>> lookups, JsonNode output,
+                          String error) {
+        public Example {
+            lookups = lookups == null ? Map.of() : lookups;
+        }
+    }
+
+    /**
+     * A value from another API while mapping: one GET per distinct value, cached per function instance.
+     * See docs/spec.md.
+     *
+     * @param url        GET; {@code {value}} is replaced by the URL-encoded value
+     * @param auth       credentials, as for source and destination
+     * @param path       JSON Pointer to the answer in the response body; absent (or null) and 404 mean "not found"
+     * @param ttlSeconds how long an answer is cached (default 300); "not found" at most {@link #NOT_FOUND_TTL_SECONDS}
+     * @param maxEntries cached values per lookup and function instance (default 10000)
+     * @param missing    a value the API does not know: reject (default; the record fails, permanently) or null
+     * @param limits     resilience and rate limits for this API, as limits.source/destination
+     */
+    public record Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries,
+                         @JsonSetter(nulls = Nulls.SET) String missing, ApiLimits limits) {
+        // YAML reads `missing: null` as a null, not as the word; SpecLoader tells it from an absent key
+        // (Nulls.SET marks the explicit null as a value for the generated JSON Schema too).
+
+        /** The same lookup with another {@code missing} policy. */
+        public Lookup withMissing(String policy) {
+            return new Lookup(url, auth, path, ttlSeconds, maxEntries, policy, limits);
+        }
+
+        public static final int DEFAULT_TTL_SECONDS = 300;
+        public static final int NOT_FOUND_TTL_SECONDS = 60;
+        public static final int DEFAULT_MAX_ENTRIES = 10_000;
+
+        public java.time.Duration ttl() {
+            return java.time.Duration.ofSeconds(ttlSeconds == null ? DEFAULT_TTL_SECONDS : ttlSeconds);
+        }
+
+        /** Not-found answers are kept shorter: a value may be created at the other side any moment. */
+        public java.time.Duration notFoundTtl() {
+            return java.time.Duration.ofSeconds(Math.min(ttl().toSeconds(), NOT_FOUND_TTL_SECONDS));
+        }
+
+        public int maxEntriesOrDefault() {
+            return maxEntries == null ? DEFAULT_MAX_ENTRIES : maxEntries;
+        }
+
+        public boolean rejectsMissing() {
+            return missing == null || "reject".equals(missing);
+        }
     }
 
     /**

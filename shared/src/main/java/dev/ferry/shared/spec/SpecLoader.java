@@ -73,7 +73,7 @@ public final class SpecLoader {
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 throw new SpecException(List.of(file + ": the file is empty"));
             }
-            spec = YAML.readValue(resolved, IntegrationSpec.class);
+            spec = explicitNulls(YAML.readValue(resolved, IntegrationSpec.class), tree);
         } catch (JsonMappingException e) {
             throw new SpecException(List.of(describe(file, resolved, e)));
         } catch (IOException e) {
@@ -83,7 +83,7 @@ public final class SpecLoader {
             throw new SpecException(List.of(file + ": the file is empty"));
         }
         int warned = warnings.size();
-        check(file, spec, problems);
+        check(file, resolved, spec, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
@@ -91,6 +91,26 @@ public final class SpecLoader {
             LOG.warn(warning);
         }
         return spec;
+    }
+
+    /** {@code missing: null} (unquoted) is the policy "null", not an absent key. */
+    private static IntegrationSpec explicitNulls(IntegrationSpec spec, com.fasterxml.jackson.databind.JsonNode tree) {
+        if (spec == null || spec.lookups().isEmpty()) {
+            return spec;
+        }
+        Map<String, IntegrationSpec.Lookup> lookups = new java.util.LinkedHashMap<>();
+        boolean changed = false;
+        for (Map.Entry<String, IntegrationSpec.Lookup> e : spec.lookups().entrySet()) {
+            var declared = tree.path("lookups").path(e.getKey());
+            IntegrationSpec.Lookup lookup = e.getValue();
+            if (lookup != null && lookup.missing() == null && declared.has("missing") && declared.get("missing").isNull()) {
+                lookup = lookup.withMissing("null");
+                changed = true;
+            }
+            lookups.put(e.getKey(), lookup);
+        }
+        return !changed ? spec : new IntegrationSpec(spec.name(), spec.description(), spec.owner(), spec.source(),
+                spec.webhook(), spec.schedule(), spec.mapping(), lookups, spec.destination(), spec.limits(), spec.examples());
     }
 
     private String resolvePlaceholders(String file, String yaml, List<String> problems) {
@@ -147,7 +167,25 @@ public final class SpecLoader {
             pointer.append('/').append(ref.getFieldName() != null
                     ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : Integer.toString(ref.getIndex()));
         }
-        String wanted = pointer.toString();
+        return lineOfPointer(yaml, pointer.toString());
+    }
+
+    /** The line of the key at {@code pointer}, or of its nearest parent key that is there. */
+    static Optional<Integer> lineOf(String yaml, String pointer) {
+        for (String at = pointer; !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
+            Optional<Integer> line = lineOfPointer(yaml, at);
+            if (line.isPresent()) {
+                return line;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String lineSuffix(String yaml, String pointer) {
+        return yaml == null ? "" : lineOf(yaml, pointer).map(line -> ":" + line).orElse("");
+    }
+
+    private static Optional<Integer> lineOfPointer(String yaml, String wanted) {
         try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.FIELD_NAME && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
@@ -160,8 +198,8 @@ public final class SpecLoader {
         return Optional.empty();
     }
 
-    private void check(String file, IntegrationSpec spec, List<String> problems) {
-        Problems p = new Problems(file, problems);
+    private void check(String file, String yaml, IntegrationSpec spec, List<String> problems) {
+        Problems p = new Problems(file, yaml, problems);
         if (spec.name() == null) {
             p.add("name", "is required");
         } else if (!NAME.matcher(spec.name()).matches()) {
@@ -222,7 +260,8 @@ public final class SpecLoader {
         if (spec.mapping().isEmpty()) {
             p.add("mapping", "is required: at least one output field");
         }
-        checkMapping(p, "mapping", spec.mapping());
+        checkMapping(p, "mapping", "/mapping", spec.mapping(), spec.lookups().keySet());
+        checkLookups(p, spec);
         checkAgainstSchemas(p, spec);
         if (spec.destination() != null && spec.destination().nulls() != null
                 && !Set.of("keep", "omit").contains(spec.destination().nulls())) {
@@ -237,6 +276,11 @@ public final class SpecLoader {
             if ((example.output() == null) == (example.error() == null)) {
                 p.add(at, "needs exactly one of 'output' (the expected record) or 'error' (text the error must contain)");
             }
+            for (String lookup : example.lookups().keySet()) {
+                if (!spec.lookups().containsKey(lookup)) {
+                    p.add(at + ".lookups." + lookup, "answers a lookup the spec does not declare");
+                }
+            }
         }
         if (spec.limits().maxBodyBytes() != null && spec.limits().maxBodyBytes() <= 0) {
             p.add("limits.maxBodyBytes", "must be positive");
@@ -246,10 +290,12 @@ public final class SpecLoader {
     private static final Set<String> TYPES = Set.of("string", "integer", "decimal", "boolean", "datetime", "date");
     private static final Set<String> POLICIES = Set.of("keep", "omit", "null", "default", "reject");
 
-    private static void checkMapping(Problems p, String prefix, Map<String, IntegrationSpec.FieldRule> mapping) {
+    private static void checkMapping(Problems p, String prefix, String pointer, Map<String, IntegrationSpec.FieldRule> mapping,
+                                     Set<String> lookups) {
         for (Map.Entry<String, IntegrationSpec.FieldRule> e : mapping.entrySet()) {
             var rule = e.getValue();
             String at = prefix + "." + e.getKey();
+            String rulePointer = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
             if (rule == null) {
                 p.add(at, "is empty");
                 continue;
@@ -300,8 +346,67 @@ public final class SpecLoader {
                     p.add(at + ".zone", "'" + rule.zone() + "' is not a time zone (e.g. UTC, Europe/Berlin, +02:00)");
                 }
             }
+            if (rule.lookup() != null && !lookups.contains(rule.lookup())) {
+                p.addAt(rulePointer + "/lookup", at + ".lookup", "no lookup named '" + rule.lookup() + "' is declared"
+                        + (lookups.isEmpty() ? " (declare it under lookups:)" : " (declared: " + String.join(", ", new java.util.TreeSet<>(lookups)) + ")"));
+            }
             if (rule.each() != null) {
-                checkMapping(p, at + ".each", rule.each());
+                checkMapping(p, at + ".each", rulePointer + "/each", rule.each(), lookups);
+            }
+        }
+    }
+
+    private static final Pattern LOOKUP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+
+    /** Lookups: where to ask, what to take from the answer, how long to keep it; credentials only by secret name. */
+    private void checkLookups(Problems p, IntegrationSpec spec) {
+        Set<String> used = new java.util.HashSet<>();
+        collectLookups(spec.mapping(), used);
+        for (Map.Entry<String, IntegrationSpec.Lookup> e : spec.lookups().entrySet()) {
+            String name = e.getKey();
+            String at = "lookups." + name;
+            String pointer = "/lookups/" + name;
+            IntegrationSpec.Lookup l = e.getValue();
+            if (!LOOKUP_NAME.matcher(name).matches()) {
+                p.add(at, "a lookup's name must be letters, digits, '-' and '_', starting with a letter");
+            }
+            if (l == null) {
+                p.add(at, "is empty: a lookup needs at least url and path");
+                continue;
+            }
+            checkUrl(p, at + ".url", l.url());
+            if (l.url() != null && !l.url().contains("{value}")) {
+                p.add(at + ".url", "must contain {value}, where the URL-encoded value goes"
+                        + " (e.g. https://api.example.com/users?email={value})");
+            }
+            if (l.path() == null) {
+                p.add(at + ".path", "is required: a JSON Pointer to the answer in the response (e.g. /data/0/id)");
+            } else {
+                checkPointer(p, at + ".path", l.path());
+            }
+            if (l.ttlSeconds() != null && l.ttlSeconds() <= 0) {
+                p.add(at + ".ttlSeconds", "must be positive (seconds an answer is cached)");
+            }
+            if (l.maxEntries() != null && l.maxEntries() <= 0) {
+                p.add(at + ".maxEntries", "must be positive (values cached per function instance)");
+            }
+            if (l.missing() != null && !Set.of("reject", "null").contains(l.missing())) {
+                p.add(at + ".missing", "must be reject or null, got '" + l.missing() + "'");
+            }
+            checkAuth(p, at + ".auth", l.auth());
+            if (!used.contains(name)) {
+                warnings.add(p.file() + lineSuffix(p.yaml(), pointer) + ": " + at + ": declared but no mapping rule uses it");
+            }
+        }
+    }
+
+    private static void collectLookups(Map<String, IntegrationSpec.FieldRule> mapping, Set<String> used) {
+        for (IntegrationSpec.FieldRule rule : mapping.values()) {
+            if (rule != null && rule.lookup() != null) {
+                used.add(rule.lookup());
+            }
+            if (rule != null && rule.each() != null) {
+                collectLookups(rule.each(), used);
             }
         }
     }
@@ -465,9 +570,16 @@ public final class SpecLoader {
         }
     }
 
-    private record Problems(String file, List<String> list) {
+    private record Problems(String file, String yaml, List<String> list) {
         void add(String path, String problem) {
-            list.add(file + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+            // Lookups' problems carry the line (their names hold no dots, so the path is a pointer).
+            String line = path.startsWith("lookups.") ? lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
+            list.add(file + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+        }
+
+        /** With the line of the key at {@code pointer} (or of its nearest parent). */
+        void addAt(String pointer, String path, String problem) {
+            list.add(file + lineSuffix(yaml, pointer) + ": " + path + ": " + problem);
         }
     }
 }

@@ -49,7 +49,14 @@ public final class SpecSchema {
                 renamed = fieldAnnotation(type, c.getName());
             }
             String name = renamed != null && !renamed.value().isEmpty() ? renamed.value() : c.getName();
-            properties.set(name, of(c.getGenericType(), defs));
+            JsonNode property = of(c.getGenericType(), defs);
+            var setter = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonSetter.class);
+            if (setter != null && setter.nulls() == com.fasterxml.jackson.annotation.Nulls.SET
+                    && property instanceof ObjectNode typed && typed.has("type")) {
+                // an explicit null is a value here (e.g. lookups' `missing: null`)
+                typed.set("type", NODES.arrayNode().add(typed.get("type").asText()).add("null"));
+            }
+            properties.set(name, property);
         }
         return node;
     }

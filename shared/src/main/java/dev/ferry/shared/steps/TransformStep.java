@@ -5,7 +5,9 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
+import dev.ferry.shared.lookup.LookupService;
 import dev.ferry.shared.mapping.FieldMapper;
+import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.mapping.MappingException;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
@@ -13,8 +15,13 @@ import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
-/** The transform step: applies the integration's mapping and queues the result for delivery. */
+/**
+ * The transform step: applies the integration's mapping and queues the result for delivery. Specs that
+ * declare lookups make cached GETs while mapping ({@link LookupService}); their failures are classified
+ * like any call's (retryable, throttled and deferred, permanent).
+ */
 public final class TransformStep {
 
     private static final Logger LOG = Logger.getLogger(TransformStep.class);
@@ -24,11 +31,20 @@ public final class TransformStep {
     private final QueueSender sender;
     private final SqsBatchRunner runner;
     private final String deliverQueue;
+    private final Supplier<LookupService> lookups;
     private final FieldMapper mapper = new FieldMapper();
     private final dev.ferry.shared.mapping.OutputValidator validator = new dev.ferry.shared.mapping.OutputValidator();
 
+    /** For specs without lookups only. */
     public TransformStep(IntegrationRegistry integrations, QueueSender sender, FerryConfig config, Clock clock) {
+        this(integrations, sender, () -> null, config, clock);
+    }
+
+    /** @param lookups built when the first spec with lookups is transformed */
+    public TransformStep(IntegrationRegistry integrations, QueueSender sender, Supplier<LookupService> lookups,
+                         FerryConfig config, Clock clock) {
         this.integrations = integrations;
+        this.lookups = lookups;
         this.sender = sender;
         this.deliverQueue = config.queueUrl(FerryConfig.Queue.DELIVER);
         this.runner = new SqsBatchRunner(STEP, sender, config.queueUrl(FerryConfig.Queue.TRANSFORM),
@@ -55,9 +71,21 @@ public final class TransformStep {
                 envelope.traceId());
     }
 
+    private Lookups lookupsFor(IntegrationSpec spec) {
+        if (spec.lookups().isEmpty()) {
+            return Lookups.NONE;
+        }
+        LookupService service = lookups.get();
+        if (service == null) {
+            throw StepFailure.permanent("integration '" + spec.name() + "' declares lookups, but this transform step"
+                    + " was built without lookups");
+        }
+        return service.forSpec(spec);
+    }
+
     private com.fasterxml.jackson.databind.node.ObjectNode map(IntegrationSpec spec, Envelope envelope) {
         try {
-            return mapper.map(spec.mapping(), envelope.payload(), spec.destination().nulls());
+            return mapper.map(spec, envelope.payload(), lookupsFor(spec));
         } catch (MappingException e) {
             throw StepFailure.permanent("mapping failed for record " + envelope.recordId() + ": " + e.getMessage());
         }

@@ -1,0 +1,190 @@
+package dev.ferry.shared.lookup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.mapping.Lookups;
+import dev.ferry.shared.resilience.ResilientCalls;
+import dev.ferry.shared.spec.IntegrationSpec;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * A spec's lookups over HTTP, cached per function instance: one GET per distinct value per TTL, not one
+ * per record. Each declared lookup has its own Caffeine cache (expire after write, bounded size); records
+ * wanting a value that is being fetched wait for that one GET. Answers and "not found" (404, or nothing at
+ * the lookup's path) are cached — not found for at most a minute; failures (5xx, timeouts, 429, unreadable
+ * bodies) are not, so the next record asks again.
+ *
+ * <p>The GET runs on the caller's thread, through {@link OutboundAuth} (credentials from Secrets Manager)
+ * and {@link ResilientCalls} with the lookup's limits (shared rate budget, circuit breaker, timeout, quick
+ * retries), and fails classified like any other call.
+ */
+public final class LookupService {
+
+    private static final Logger LOG = Logger.getLogger(LookupService.class);
+
+    /** A cached answer; {@code value == null} means the other side knows no such value. */
+    record Answer(JsonNode value) {
+        static final Answer NOT_FOUND = new Answer(null);
+
+        boolean found() {
+            return value != null;
+        }
+    }
+
+    /** One cache per integration, lookup and declaration (a changed declaration starts afresh). */
+    private record CacheId(String integration, String lookup, IntegrationSpec.Lookup declared) {
+    }
+
+    private final HttpCaller http;
+    private final Supplier<OutboundAuth> auth;
+    private final Supplier<ResilientCalls> resilience;
+    private final Ticker ticker;
+    private final Map<CacheId, AsyncCache<String, Answer>> caches = new ConcurrentHashMap<>();
+    private final LongAdder requests = new LongAdder();
+
+    /**
+     * @param auth       built on first use (its secrets client is not needed by specs without lookups)
+     * @param resilience likewise
+     * @param ticker     the caches' clock ({@link Ticker#systemTicker()}; tests move a fake one)
+     */
+    public LookupService(HttpCaller http, Supplier<OutboundAuth> auth, Supplier<ResilientCalls> resilience, Ticker ticker) {
+        this.http = http;
+        this.auth = auth;
+        this.resilience = resilience;
+        this.ticker = ticker;
+    }
+
+    /** The lookups of one spec, for {@link dev.ferry.shared.mapping.FieldMapper}. */
+    public Lookups forSpec(IntegrationSpec spec) {
+        return new Lookups() {
+            @Override
+            public Optional<JsonNode> find(String lookup, String value) {
+                return Optional.ofNullable(LookupService.this.find(spec, lookup, value).value());
+            }
+
+            @Override
+            public boolean rejectsMissing(String lookup) {
+                IntegrationSpec.Lookup declared = spec.lookups().get(lookup);
+                return declared == null || declared.rejectsMissing();
+            }
+        };
+    }
+
+    /** GET requests sent so far: answers, not-found answers and failures alike; quick retries count too. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** The name of the lookup's shared budget and circuit. */
+    public static String api(IntegrationSpec spec, String lookup) {
+        IntegrationSpec.Lookup declared = spec.lookups().get(lookup);
+        var limits = declared == null ? null : declared.limits();
+        return limits != null && limits.api() != null ? limits.api() : spec.name() + ":lookup:" + lookup;
+    }
+
+    Answer find(IntegrationSpec spec, String lookup, String value) {
+        IntegrationSpec.Lookup declared = spec.lookups().get(lookup);
+        if (declared == null) { // the loader refuses such specs; this guards hand-built ones
+            throw StepFailure.permanent("integration '" + spec.name() + "' declares no lookup '" + lookup + "'");
+        }
+        AsyncCache<String, Answer> cache = caches.computeIfAbsent(new CacheId(spec.name(), lookup, declared), id -> newCache(declared));
+        CompletableFuture<Answer> mine = new CompletableFuture<>();
+        CompletableFuture<Answer> answer = cache.get(value, (key, executor) -> mine);
+        if (answer == mine) {
+            // This thread loads; others wanting the same value wait on the future. A failure completes it
+            // exceptionally, which removes it from the cache: failures are not cached.
+            try {
+                mine.complete(load(spec, lookup, declared, value));
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+            }
+        }
+        return await(answer, lookup);
+    }
+
+    private AsyncCache<String, Answer> newCache(IntegrationSpec.Lookup declared) {
+        long found = declared.ttl().toNanos();
+        long notFound = declared.notFoundTtl().toNanos();
+        return Caffeine.newBuilder()
+                .maximumSize(declared.maxEntriesOrDefault())
+                .expireAfter(Expiry.<String, Answer>creating((key, answer) ->
+                        java.time.Duration.ofNanos(answer.found() ? found : notFound)))
+                .ticker(ticker)
+                .executor(Runnable::run) // no background threads in a Lambda; maintenance runs on the callers
+                .buildAsync();
+    }
+
+    private Answer load(IntegrationSpec spec, String lookup, IntegrationSpec.Lookup declared, String value) {
+        String url = declared.url().replace("{value}", URLEncoder.encode(value, StandardCharsets.UTF_8));
+        String api = api(spec, lookup);
+        Map<String, String> headers = Map.of("Accept", "application/json");
+        HttpCaller.Response response;
+        try {
+            response = resilience.get().call(api, declared.limits(), () -> {
+                requests.increment();
+                return auth.get().send(http, declared.auth(), "GET", url, headers, null);
+            });
+        } catch (StepFailure f) {
+            if (f.httpStatus() != null && f.httpStatus() == 404) {
+                LOG.debugf("lookup %s/%s: GET %s answered 404: not found", spec.name(), lookup, HttpCaller.redactQuery(url));
+                return Answer.NOT_FOUND;
+            }
+            throw f;
+        }
+        resilience.get().observe(api, declared.limits(), response);
+        if (response.body() == null || response.body().isBlank()) {
+            return Answer.NOT_FOUND; // e.g. 204: nothing there
+        }
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status()
+                    + " with a body that is not JSON");
+        }
+        JsonNode at = Json.at(body, declared.path());
+        return at == null || at.isMissingNode() || at.isNull() ? Answer.NOT_FOUND : new Answer(at.deepCopy());
+    }
+
+    private static Answer await(CompletableFuture<Answer> answer, String lookup) {
+        try {
+            return answer.get(Math.max(1, Deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw StepFailure.retryable("lookup '" + lookup + "' failed: " + cause.getClass().getSimpleName());
+        } catch (TimeoutException e) {
+            throw StepFailure.retryable("lookup '" + lookup + "': another record's request for the same value did not"
+                    + " finish within this invocation");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StepFailure.retryable("interrupted while waiting for lookup '" + lookup + "'");
+        }
+    }
+}
