@@ -59,12 +59,23 @@ public final class Json {
         return MAPPER.readTree(json);
     }
 
+    /** Compiled pointers: they come from specs (a few hundred at most), and compiling one per record showed in profiles. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, JsonPointer> POINTERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_POINTERS = 10_000;
+
     /** A JSON Pointer ("/a/b/0"); "" or "/" means the whole document. */
     public static JsonNode at(JsonNode node, String pointer) {
         if (pointer == null || pointer.isEmpty() || pointer.equals("/")) {
             return node;
         }
-        return node.at(JsonPointer.compile(pointer));
+        JsonPointer compiled = POINTERS.get(pointer);
+        if (compiled == null) {
+            compiled = JsonPointer.compile(pointer);
+            if (POINTERS.size() < MAX_CACHED_POINTERS) {
+                POINTERS.putIfAbsent(pointer, compiled);
+            }
+        }
+        return node.at(compiled);
     }
 
     /** The text of a scalar at a pointer, or null when absent, null or not a scalar. */

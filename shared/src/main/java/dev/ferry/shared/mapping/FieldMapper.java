@@ -43,6 +43,9 @@ public final class FieldMapper {
     private static final Pattern TEMPLATE = Pattern.compile("\\{(/[^}]*)}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final Map<String, DateTimeFormatter> patterns = new ConcurrentHashMap<>();
+    // Per spec value, not per record: zones and output paths are parsed once.
+    private final Map<String, ZoneId> zones = new ConcurrentHashMap<>();
+    private static final Map<String, String[]> PATHS = new ConcurrentHashMap<>();
 
     public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source) {
         return map(mapping, source, null);
@@ -323,7 +326,7 @@ public final class FieldMapper {
     }
 
     private ZoneId zone(FieldRule rule) {
-        return rule.zone() == null ? ZoneOffset.UTC : ZoneId.of(rule.zone());
+        return rule.zone() == null ? ZoneOffset.UTC : zones.computeIfAbsent(rule.zone(), ZoneId::of);
     }
 
     private Instant instant(FieldRule rule, JsonNode value) {
@@ -401,7 +404,7 @@ public final class FieldMapper {
     }
 
     private static void put(ObjectNode out, String field, JsonNode value) {
-        String[] parts = field.split("\\.");
+        String[] parts = PATHS.computeIfAbsent(field, f -> f.split("\\."));
         ObjectNode node = out;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
