@@ -83,7 +83,7 @@ public final class SpecLoader {
             throw new SpecException(List.of(file + ": the file is empty"));
         }
         int warned = warnings.size();
-        check(file, spec, problems);
+        check(file, resolved, spec, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
@@ -147,7 +147,11 @@ public final class SpecLoader {
             pointer.append('/').append(ref.getFieldName() != null
                     ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : Integer.toString(ref.getIndex()));
         }
-        String wanted = pointer.toString();
+        return lineOfPointer(yaml, pointer.toString());
+    }
+
+    /** The line of the key at this JSON Pointer, if the YAML has it. */
+    private static Optional<Integer> lineOfPointer(String yaml, String wanted) {
         try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.FIELD_NAME && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
@@ -160,8 +164,8 @@ public final class SpecLoader {
         return Optional.empty();
     }
 
-    private void check(String file, IntegrationSpec spec, List<String> problems) {
-        Problems p = new Problems(file, problems);
+    private void check(String file, String yaml, IntegrationSpec spec, List<String> problems) {
+        Problems p = new Problems(file, problems, yaml);
         if (spec.name() == null) {
             p.add("name", "is required");
         } else if (!NAME.matcher(spec.name()).matches()) {
@@ -177,6 +181,9 @@ public final class SpecLoader {
             }
             checkUrl(p, "destination.url", d.url());
             checkAuth(p, "destination.auth", d.auth());
+            if (d.batch() != null) {
+                checkBatch(p, d.batch());
+            }
         }
         if (spec.webhook() == null && spec.schedule() == null) {
             p.add("", "declares neither a webhook nor a schedule, so nothing would ever start it");
@@ -240,6 +247,56 @@ public final class SpecLoader {
         }
         if (spec.limits().maxBodyBytes() != null && spec.limits().maxBodyBytes() <= 0) {
             p.add("limits.maxBodyBytes", "must be positive");
+        }
+    }
+
+    /** Most records one bulk request may carry. */
+    public static final int MAX_BATCH_SIZE = 1000;
+
+    private void checkBatch(Problems p, IntegrationSpec.Batch b) {
+        String at = "destination.batch";
+        if (b.size() == null) {
+            p.addAt(at + ".size", "is required: the most records one request may carry (1.." + MAX_BATCH_SIZE + ")");
+        } else if (b.size() < 1 || b.size() > MAX_BATCH_SIZE) {
+            p.addAt(at + ".size", "must be 1.." + MAX_BATCH_SIZE + ", got " + b.size());
+        }
+        if (b.method() != null && !Set.of("POST", "PUT").contains(b.method().toUpperCase(Locale.ROOT))) {
+            p.addAt(at + ".method", "must be POST or PUT, got '" + b.method() + "'");
+        }
+        if (b.url() == null) {
+            p.addAt(at + ".url", "is required: the bulk endpoint");
+        } else if (b.url().contains("{recordId}")) {
+            p.addAt(at + ".url", "must not hold {recordId}: one request carries many records (the records themselves"
+                    + " carry their ids)");
+        } else if (urlProblem(b.url()) != null) {
+            p.addAt(at + ".url", urlProblem(b.url()));
+        }
+        if (b.wrap() != null && (b.wrap().isEmpty() || b.wrap().equals("/"))) {
+            p.addAt(at + ".wrap", "must name where the array goes, e.g. /inputs; leave wrap out to send the bare array");
+        } else {
+            checkPointerAt(p, at + ".wrap", b.wrap());
+        }
+        checkPointerAt(p, at + ".results", b.results());
+        checkPointerAt(p, at + ".itemStatus", b.itemStatus());
+        checkPointerAt(p, at + ".itemOk", b.itemOk());
+        checkPointerAt(p, at + ".itemError", b.itemError());
+        if (b.itemStatus() != null && b.itemOk() != null) {
+            p.addAt(at + ".itemOk", "itemStatus and itemOk are alternatives: keep the one the API's results have");
+        }
+        if (b.results() == null) {
+            for (var item : new String[][] {{"itemStatus", b.itemStatus()}, {"itemOk", b.itemOk()}, {"itemError", b.itemError()}}) {
+                if (item[1] != null) {
+                    p.addAt(at + "." + item[0], "needs results (the JSON Pointer to the answer's array of per-item results)");
+                }
+            }
+        } else if (b.itemStatus() == null && b.itemOk() == null && b.itemError() == null) {
+            p.addAt(at + ".results", "needs itemStatus, itemOk or itemError: how to tell a failed item from a delivered one");
+        }
+    }
+
+    private static void checkPointerAt(Problems p, String at, String pointer) {
+        if (pointer != null && !pointer.isEmpty() && !pointer.startsWith("/")) {
+            p.addAt(at, "must be a JSON Pointer starting with '/', got '" + pointer + "'");
         }
     }
 
@@ -450,13 +507,21 @@ public final class SpecLoader {
     }
 
     private void checkUrl(Problems p, String at, String url) {
-        if (url == null) {
-            p.add(at, "is required");
-        } else if (url.startsWith("http://") && !localMode) {
-            p.add(at, "plain http:// is only allowed in local mode; use https://");
-        } else if (!url.startsWith("https://") && !url.startsWith("http://")) {
-            p.add(at, "must be an http(s) URL, got '" + url + "'");
+        String problem = urlProblem(url);
+        if (problem != null) {
+            p.add(at, problem);
         }
+    }
+
+    private String urlProblem(String url) {
+        if (url == null) {
+            return "is required";
+        } else if (url.startsWith("http://") && !localMode) {
+            return "plain http:// is only allowed in local mode; use https://";
+        } else if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            return "must be an http(s) URL, got '" + url + "'";
+        }
+        return null;
     }
 
     private static void checkPointer(Problems p, String at, String pointer) {
@@ -465,9 +530,22 @@ public final class SpecLoader {
         }
     }
 
-    private record Problems(String file, List<String> list) {
+    private record Problems(String file, List<String> list, String yaml) {
         void add(String path, String problem) {
             list.add(file + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+        }
+
+        /** With the line of the key at {@code path} (a dotted path of plain keys), or of its nearest parent present. */
+        void addAt(String path, String problem) {
+            Optional<Integer> line = Optional.empty();
+            if (yaml != null) {
+                String pointer = "/" + path.replace(".", "/");
+                while (line.isEmpty() && !pointer.isEmpty()) {
+                    line = lineOfPointer(yaml, pointer);
+                    pointer = pointer.substring(0, pointer.lastIndexOf('/'));
+                }
+            }
+            list.add(file + line.map(l -> ":" + l).orElse("") + ": " + path + ": " + problem);
         }
     }
 }
