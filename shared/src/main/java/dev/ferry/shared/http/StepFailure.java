@@ -57,6 +57,14 @@ public class StepFailure extends RuntimeException {
         return spendsAttempt;
     }
 
+    /** The same failure (kind, status, detail, wait, deferral) with another reason, e.g. for each record of a bulk request. */
+    public StepFailure withReason(String reason) {
+        StepFailure copy = new StepFailure(kind, reason, httpStatus, detail);
+        copy.retryAfterSeconds = retryAfterSeconds;
+        copy.spendsAttempt = spendsAttempt;
+        return copy;
+    }
+
     public StepFailure retryAfterSeconds(int seconds) {
         this.retryAfterSeconds = seconds;
         return this;
