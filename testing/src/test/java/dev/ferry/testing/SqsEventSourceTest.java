@@ -203,4 +203,32 @@ class SqsEventSourceTest {
         assertThat(m.messageAttributes().get("ferry-trace-id").stringValue()).isEqualTo("trace-x");
         assertThat(LambdaIo.isSqsEvent(handler.events.getFirst())).isTrue();
     }
+
+    @Test
+    void aBatchAboveTenIsGatheredFromSeveralReceivesWithinTheWindow() {
+        for (int i = 0; i < 35; i++) {
+            send("w-" + i);
+        }
+        TinyHandler handler = new TinyHandler();
+        SqsEventSource source = new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM), aws.queueArn(Queue.TRANSFORM),
+                handler, "ferry-deliver", LocalLambdaContext.DEFAULT_TIMEOUT, 30, Duration.ofSeconds(2));
+
+        assertThat(source.pollOnce()).as("one invocation, a full batch").isEqualTo(30);
+        assertThat(handler.events).singleElement().satisfies(e -> assertThat(e.get("Records")).hasSize(30));
+        assertThat(source.deleted()).as("deleted ten at a time, all of them").isEqualTo(30);
+        assertThat(Await.until(Duration.ofSeconds(10), () -> source.pollOnce() > 0)).isTrue();
+        assertThat(handler.processed).hasSize(35).doesNotHaveDuplicates();
+        assertThat(aws.depth(Queue.TRANSFORM)).isZero();
+    }
+
+    @Test
+    void aBatchAboveTenNeedsABatchingWindowAsOnLambda() {
+        RequestStreamHandler none = (in, out, ctx) -> { };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM),
+                        aws.queueArn(Queue.TRANSFORM), none, "x", LocalLambdaContext.DEFAULT_TIMEOUT, 11, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batching window");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM),
+                        aws.queueArn(Queue.TRANSFORM), none, "x", LocalLambdaContext.DEFAULT_TIMEOUT, 10_001, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
