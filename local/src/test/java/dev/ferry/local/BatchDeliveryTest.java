@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.deliver.DeliverFunction;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.json.Json;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.AwsEmulators;
@@ -353,6 +354,29 @@ class BatchDeliveryTest {
         });
         first.forEach(id -> assertThat(sent.get(id).get()).as(id + " not sent again blindly").isEqualTo(1));
         assertEachDeliveredOnce(ids(n).stream().filter(id -> !first.contains(id)).toList());
+    }
+
+    @Test
+    void theSameRecordTwiceInTheQueueIsSentAndDeliveredOnce() throws IOException {
+        int n = 40;
+        serveBulk(number -> null, (id, call) -> 200);
+        startPipeline(spec(true, "{ timeoutMs: 5000 }"), 3);
+
+        List<Envelope> envelopes = new ArrayList<>();
+        for (String id : ids(n)) {
+            ObjectNode mapped = Json.MAPPER.createObjectNode().put("customer_id", id).put("email", id + "@example.com");
+            envelopes.add(Envelope.fresh("batch-crm", id, id + "#v1", null, null, mapped));
+        }
+        for (int copy = 0; copy < 2; copy++) { // every message twice, as at-least-once delivery may hand it over
+            for (Envelope envelope : envelopes) {
+                ferry.runtime().queueSender().send(aws.queueUrl(FerryConfig.Queue.DELIVER), envelope, 0);
+            }
+        }
+        assertThat(quiet()).isTrue();
+
+        ids(n).forEach(id -> assertThat(sent.get(id)).as(id + " sent").isNotNull().hasValue(1));
+        assertEachDeliveredOnce(ids(n));
+        assertThat(aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
     }
 
     /** The numbers behind batching: requests and DynamoDB calls per delivered record, with and without it. */

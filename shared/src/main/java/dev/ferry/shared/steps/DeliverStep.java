@@ -200,9 +200,25 @@ public final class DeliverStep {
             this.batch = spec.destination().batch();
             this.api = destinationApi(spec);
             this.limits = spec.limits().destination();
-            this.pending = new ArrayDeque<>(indices);
             this.envelopes = envelopes;
             this.outcomes = outcomes;
+            this.pending = new ArrayDeque<>();
+            // The same record twice in one SQS batch (at-least-once delivery, a re-drive): the second copy would find
+            // the first's claim and wait a lease check; it is the same record version, so it goes with the first.
+            Map<String, Envelope> firstByKey = new HashMap<>();
+            for (int i : indices) {
+                Envelope envelope = envelopes.get(i);
+                Envelope first = envelope.idempotencyKey() == null ? null : firstByKey.putIfAbsent(envelope.idempotencyKey(), envelope);
+                if (first == null) {
+                    pending.add(i);
+                    continue;
+                }
+                try (var ignored = SqsBatchRunner.recordContext(STEP, envelope)) {
+                    LOG.infof("deliver %s: record %s (%s) came twice in this batch; the copy is dropped, the first goes on"
+                            + " [trace %s]", spec.name(), envelope.recordId(), envelope.idempotencyKey(), envelope.traceId());
+                }
+                outcomes[i] = SqsBatchRunner.Outcome.DONE;
+            }
         }
 
         void run() {
