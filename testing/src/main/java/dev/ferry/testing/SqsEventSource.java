@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>ReceiveMessage returns at most ten messages, so a batch size above ten is gathered as Lambda's batching
  * window does: after the first message arrives, receives go on until the batch is full or the window has passed.
- * As on Lambda, a batch size above ten needs a window of at least one second.
+ * As on Lambda, a batch size above ten needs a window of at least one second, and the queue's visibility timeout
+ * should exceed the window (plus the function's timeout), or the first messages come back while the batch is
+ * still being gathered.
  *
  * <p>As on Lambda, the whole batch returns to the queue when the handler throws, or when its answer is not
  * valid JSON or names an item that is empty, null or not in the batch.
