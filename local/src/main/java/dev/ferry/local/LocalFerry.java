@@ -35,6 +35,11 @@ import java.util.UUID;
  */
 public final class LocalFerry implements AutoCloseable {
 
+    /** Most messages per deliver invocation (default 10); above 10 needs a batching window, as on Lambda. */
+    public static final String DELIVER_BATCH_SIZE = "ferry.local.deliver.batch-size";
+    /** How long the deliver poller gathers a batch after its first message, in ms (default 0). */
+    public static final String DELIVER_BATCHING_WINDOW_MS = "ferry.local.deliver.batching-window-ms";
+
     private final AwsEmulators aws;
     private final FerryRuntime runtime;
     private final WebhookFunction webhook;
@@ -48,7 +53,8 @@ public final class LocalFerry implements AutoCloseable {
         Map<String, String> config = new HashMap<>(aws.config());
         config.put(FerryConfig.LOCAL_MODE, "true");
         config.putAll(settings);
-        this.runtime = new FerryRuntime(FerryConfig.of(config), Clock.systemUTC());
+        FerryConfig ferryConfig = FerryConfig.of(config);
+        this.runtime = new FerryRuntime(ferryConfig, Clock.systemUTC());
         // Load and check every spec now, so a bad one stops the start with its problems listed.
         runtime.integrations();
         this.webhook = new WebhookFunction(runtime.webhookStep());
@@ -57,7 +63,18 @@ public final class LocalFerry implements AutoCloseable {
         this.deliver = new DeliverFunction(runtime.deliverStep());
         sources.add(source(FerryConfig.Queue.FETCH, fetch, "ferry-fetch"));
         sources.add(source(FerryConfig.Queue.TRANSFORM, transform, "ferry-transform"));
-        sources.add(source(FerryConfig.Queue.DELIVER, deliver, "ferry-deliver"));
+        sources.add(deliverSource(aws, ferryConfig, deliver, "ferry-deliver"));
+    }
+
+    /**
+     * A poller of the deliver queue for {@code handler}, batching as {@link #DELIVER_BATCH_SIZE} and
+     * {@link #DELIVER_BATCHING_WINDOW_MS} say (e.g. for extra deliver workers in tests).
+     */
+    public static SqsEventSource deliverSource(AwsEmulators aws, FerryConfig config, RequestStreamHandler handler, String name) {
+        return new SqsEventSource(aws.sqs(), aws.queueUrl(FerryConfig.Queue.DELIVER), aws.queueArn(FerryConfig.Queue.DELIVER),
+                handler, name, dev.ferry.testing.LocalLambdaContext.DEFAULT_TIMEOUT,
+                config.intValue(DELIVER_BATCH_SIZE, SqsEventSource.MAX_BATCH),
+                java.time.Duration.ofMillis(config.intValue(DELIVER_BATCHING_WINDOW_MS, 0)));
     }
 
     private SqsEventSource source(FerryConfig.Queue queue, RequestStreamHandler handler, String name) {

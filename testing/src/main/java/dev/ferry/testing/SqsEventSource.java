@@ -30,9 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Does locally what Lambda's SQS event source mapping does with {@code ReportBatchItemFailures}: receives
- * up to ten messages, hands them to the handler as a real SQS event, deletes the messages the handler did
- * not report as failed and leaves the failed ones to reappear after their visibility timeout (so the queue's
- * redrive policy moves them to the DLQ after maxReceiveCount receives).
+ * up to {@code batchSize} messages (ten by default), hands them to the handler as a real SQS event, deletes the
+ * messages the handler did not report as failed and leaves the failed ones to reappear after their visibility
+ * timeout (so the queue's redrive policy moves them to the DLQ after maxReceiveCount receives).
+ *
+ * <p>ReceiveMessage returns at most ten messages, so a batch size above ten is gathered as Lambda's batching
+ * window does: after the first message arrives, receives go on until the batch is full or the window has passed.
+ * As on Lambda, a batch size above ten needs a window of at least one second, and the queue's visibility timeout
+ * should exceed the window (plus the function's timeout), or the first messages come back while the batch is
+ * still being gathered.
  *
  * <p>As on Lambda, the whole batch returns to the queue when the handler throws, or when its answer is not
  * valid JSON or names an item that is empty, null or not in the batch.
@@ -40,7 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SqsEventSource implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SqsEventSource.class);
+    /** The most one ReceiveMessage (and one DeleteMessageBatch) handles, and the default batch size. */
     public static final int MAX_BATCH = 10;
+    /** Lambda's largest batch size for standard queues. */
+    public static final int MAX_BATCH_SIZE = 10_000;
     /** Long-poll wait per receive: short, so that {@link #close()} is quick. */
     public static final int WAIT_SECONDS = 1;
 
@@ -56,6 +65,8 @@ public final class SqsEventSource implements AutoCloseable {
     private final String functionName;
     private final Duration functionTimeout;
     private final String region;
+    private final int batchSize;
+    private final Duration batchingWindow;
 
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
@@ -72,6 +83,28 @@ public final class SqsEventSource implements AutoCloseable {
     /** @param functionTimeout the function's timeout, reflected in the context's remaining time */
     public SqsEventSource(SqsClient sqs, String queueUrl, String queueArn, RequestStreamHandler handler,
                           String functionName, Duration functionTimeout) {
+        this(sqs, queueUrl, queueArn, handler, functionName, functionTimeout, MAX_BATCH, Duration.ZERO);
+    }
+
+    /**
+     * @param batchSize      most messages per invocation (1..10000), as the event source mapping's {@code BatchSize}
+     * @param batchingWindow how long to gather a batch after its first message, as {@code MaximumBatchingWindowInSeconds};
+     *                       at least one second when batchSize is above ten
+     */
+    public SqsEventSource(SqsClient sqs, String queueUrl, String queueArn, RequestStreamHandler handler,
+                          String functionName, Duration functionTimeout, int batchSize, Duration batchingWindow) {
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batchSize must be 1.." + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+        if (batchingWindow.isNegative() || batchingWindow.toSeconds() > 300) {
+            throw new IllegalArgumentException("batchingWindow must be 0..300 s, got " + batchingWindow);
+        }
+        if (batchSize > MAX_BATCH && batchingWindow.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("a batch size above " + MAX_BATCH + " needs a batching window of at least"
+                    + " 1 s (as on Lambda), got " + batchingWindow);
+        }
+        this.batchSize = batchSize;
+        this.batchingWindow = batchingWindow;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
@@ -82,17 +115,31 @@ public final class SqsEventSource implements AutoCloseable {
     }
 
     /**
-     * One receive (waiting up to {@value #WAIT_SECONDS} s) and, if anything came, one invocation.
-     * Returns how many messages were received.
+     * One receive (waiting up to {@value #WAIT_SECONDS} s) and, if anything came, more receives for the batching
+     * window, then one invocation. Returns how many messages were received.
      */
     public int pollOnce() {
-        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-                .maxNumberOfMessages(MAX_BATCH)
-                .waitTimeSeconds(WAIT_SECONDS)
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                .messageAttributeNames("All")).messages();
+        List<Message> messages = new ArrayList<>(receive(Math.min(MAX_BATCH, batchSize), WAIT_SECONDS));
         if (messages.isEmpty()) {
             return 0;
+        }
+        long windowEnds = System.nanoTime() + batchingWindow.toNanos();
+        while (messages.size() < batchSize) {
+            long left = windowEnds - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            boolean wholeSecond = left >= 1_000_000_000L;
+            List<Message> more = receive(Math.min(MAX_BATCH, batchSize - messages.size()), wholeSecond ? 1 : 0);
+            messages.addAll(more);
+            if (more.isEmpty() && !wholeSecond) {
+                try {
+                    Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         received.addAndGet(messages.size());
         byte[] event = Json.writeBytes(event(messages));
@@ -123,14 +170,28 @@ public final class SqsEventSource implements AutoCloseable {
                         .receiptHandle(m.receiptHandle()).build());
             }
         }
-        if (!deletes.isEmpty()) {
-            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes));
+        for (int from = 0; from < deletes.size(); from += MAX_BATCH) {
+            List<DeleteMessageBatchRequestEntry> some = deletes.subList(from, Math.min(deletes.size(), from + MAX_BATCH));
+            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(some));
             deleted.addAndGet(response.successful().size());
             for (BatchResultErrorEntry error : response.failed()) {
                 LOG.warnf("could not delete a processed message from %s: %s %s", queueUrl, error.code(), error.message());
             }
         }
         return messages.size();
+    }
+
+    private List<Message> receive(int max, int waitSeconds) {
+        return sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                .maxNumberOfMessages(max)
+                .waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
+    }
+
+    /** Most messages per invocation. */
+    public int batchSize() {
+        return batchSize;
     }
 
     /** Polls on a background daemon thread until {@link #close()}. */

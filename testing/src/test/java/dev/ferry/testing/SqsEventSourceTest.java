@@ -203,4 +203,46 @@ class SqsEventSourceTest {
         assertThat(m.messageAttributes().get("ferry-trace-id").stringValue()).isEqualTo("trace-x");
         assertThat(LambdaIo.isSqsEvent(handler.events.getFirst())).isTrue();
     }
+
+    @Test
+    void aBatchAboveTenIsGatheredFromSeveralReceivesWithinTheWindow() {
+        // The shared queues' 1 s visibility timeout is shorter than the window: received messages would come back
+        // while the batch is still being gathered. On AWS the visibility timeout exceeds window + function timeout.
+        setVisibility(Queue.TRANSFORM, 20);
+        try {
+            for (int i = 0; i < 35; i++) {
+                send("w-" + i);
+            }
+            TinyHandler handler = new TinyHandler();
+            SqsEventSource source = new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM), aws.queueArn(Queue.TRANSFORM),
+                    handler, "ferry-deliver", LocalLambdaContext.DEFAULT_TIMEOUT, 30, Duration.ofSeconds(2));
+
+            assertThat(source.pollOnce()).as("one invocation, a full batch").isEqualTo(30);
+            assertThat(handler.events).singleElement().satisfies(e -> assertThat(e.get("Records")).hasSize(30));
+            assertThat(source.deleted()).as("deleted ten at a time, all of them").isEqualTo(30);
+            assertThat(source.pollOnce()).as("the rest, once the window has passed").isEqualTo(5);
+            assertThat(handler.events).hasSize(2);
+            assertThat(handler.processed).hasSize(35).doesNotHaveDuplicates();
+            assertThat(aws.depth(Queue.TRANSFORM)).isZero();
+        } finally {
+            setVisibility(Queue.TRANSFORM, SharedEmulators.VISIBILITY_TIMEOUT_SECONDS);
+        }
+    }
+
+    private void setVisibility(Queue queue, int seconds) {
+        aws.sqs().setQueueAttributes(r -> r.queueUrl(aws.queueUrl(queue))
+                .attributes(Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT,
+                        Integer.toString(seconds))));
+    }
+
+    @Test
+    void aBatchAboveTenNeedsABatchingWindowAsOnLambda() {
+        RequestStreamHandler none = (in, out, ctx) -> { };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM),
+                        aws.queueArn(Queue.TRANSFORM), none, "x", LocalLambdaContext.DEFAULT_TIMEOUT, 11, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batching window");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SqsEventSource(aws.sqs(), aws.queueUrl(Queue.TRANSFORM),
+                        aws.queueArn(Queue.TRANSFORM), none, "x", LocalLambdaContext.DEFAULT_TIMEOUT, 10_001, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -92,7 +92,7 @@ public final class HttpCaller {
     }
 
     /** Retry-After as delta-seconds or as an HTTP-date (RFC 9110); empty when absent or unreadable. */
-    static OptionalLong retryAfterSeconds(String value) {
+    public static OptionalLong retryAfterSeconds(String value) {
         if (value == null || value.isBlank()) {
             return OptionalLong.empty();
         }
@@ -108,7 +108,7 @@ public final class HttpCaller {
         }
     }
 
-    static String excerpt(String body) {
+    public static String excerpt(String body) {
         if (body == null || body.isEmpty()) {
             return null;
         }

@@ -67,7 +67,7 @@ public class StepFailure extends RuntimeException {
         return retryAfterSeconds == null ? 1 : Math.min(900, Math.max(1, retryAfterSeconds));
     }
 
-    /** The same failure (kind, status, wait, whether it spends an attempt) with a reason that says more. */
+    /** The same failure (kind, status, detail, wait, deferral) with another reason (a lookup's field, a bulk request's record). */
     public StepFailure withReason(String reason) {
         StepFailure copy = new StepFailure(kind, reason, httpStatus, detail);
         copy.retryAfterSeconds = retryAfterSeconds;

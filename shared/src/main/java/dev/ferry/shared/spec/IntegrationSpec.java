@@ -266,11 +266,39 @@ public record IntegrationSpec(
      * @param url    may hold {@code {recordId}}
      * @param nulls  destination-wide null policy for fields that declare none: keep (default) or omit
      * @param schema JSON Schema every mapped record must satisfy before it is sent
+     * @param batch  optional: send records to a bulk endpoint, many per request, instead of one call each
      */
     public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls,
-                              JsonNode schema) {
+                              JsonNode schema, Batch batch) {
         public Destination {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls, JsonNode schema) {
+            this(method, url, auth, headers, nulls, schema, null);
+        }
+    }
+
+    /**
+     * A bulk endpoint: the mapped records go out {@code size} at a time as one JSON array. See docs/spec.md.
+     *
+     * @param size       most records per request (1..1000)
+     * @param method     POST (default) or PUT
+     * @param url        the bulk endpoint (no {@code {recordId}})
+     * @param wrap       JSON Pointer where the array goes in the body (e.g. /inputs); absent: the body is the array
+     * @param results    JSON Pointer to the answer's array of per-item results, in request order; absent: a 2xx
+     *                   answer delivers every record of the request
+     * @param itemStatus JSON Pointer, within a result, to an HTTP-like status (2xx ok, 429 throttled, 5xx and 408
+     *                   retryable, anything else permanent)
+     * @param itemOk     JSON Pointer, within a result, to a boolean (false: permanent failure); instead of itemStatus
+     * @param itemError  JSON Pointer, within a result, to the reason of a failed item (with neither itemStatus nor
+     *                   itemOk: a non-empty value there fails the item)
+     */
+    public record Batch(Integer size, String method, String url, String wrap, String results, String itemStatus,
+                        String itemOk, String itemError) {
+
+        public String methodOrDefault() {
+            return method == null ? "POST" : method.toUpperCase(java.util.Locale.ROOT);
         }
     }
 

@@ -215,6 +215,9 @@ public final class SpecLoader {
             }
             checkUrl(p, "destination.url", d.url());
             checkAuth(p, "destination.auth", d.auth());
+            if (d.batch() != null) {
+                checkBatch(p, d.batch());
+            }
         }
         if (spec.webhook() == null && spec.schedule() == null) {
             p.add("", "declares neither a webhook nor a schedule, so nothing would ever start it");
@@ -284,6 +287,56 @@ public final class SpecLoader {
         }
         if (spec.limits().maxBodyBytes() != null && spec.limits().maxBodyBytes() <= 0) {
             p.add("limits.maxBodyBytes", "must be positive");
+        }
+    }
+
+    /** Most records one bulk request may carry. */
+    public static final int MAX_BATCH_SIZE = 1000;
+
+    private void checkBatch(Problems p, IntegrationSpec.Batch b) {
+        String at = "destination.batch";
+        if (b.size() == null) {
+            p.addAt(at + ".size", "is required: the most records one request may carry (1.." + MAX_BATCH_SIZE + ")");
+        } else if (b.size() < 1 || b.size() > MAX_BATCH_SIZE) {
+            p.addAt(at + ".size", "must be 1.." + MAX_BATCH_SIZE + ", got " + b.size());
+        }
+        if (b.method() != null && !Set.of("POST", "PUT").contains(b.method().toUpperCase(Locale.ROOT))) {
+            p.addAt(at + ".method", "must be POST or PUT, got '" + b.method() + "'");
+        }
+        if (b.url() == null) {
+            p.addAt(at + ".url", "is required: the bulk endpoint");
+        } else if (b.url().contains("{recordId}")) {
+            p.addAt(at + ".url", "must not hold {recordId}: one request carries many records (the records themselves"
+                    + " carry their ids)");
+        } else if (urlProblem(b.url()) != null) {
+            p.addAt(at + ".url", urlProblem(b.url()));
+        }
+        if (b.wrap() != null && (b.wrap().isEmpty() || b.wrap().equals("/"))) {
+            p.addAt(at + ".wrap", "must name where the array goes, e.g. /inputs; leave wrap out to send the bare array");
+        } else {
+            checkPointerAt(p, at + ".wrap", b.wrap());
+        }
+        checkPointerAt(p, at + ".results", b.results());
+        checkPointerAt(p, at + ".itemStatus", b.itemStatus());
+        checkPointerAt(p, at + ".itemOk", b.itemOk());
+        checkPointerAt(p, at + ".itemError", b.itemError());
+        if (b.itemStatus() != null && b.itemOk() != null) {
+            p.addAt(at + ".itemOk", "itemStatus and itemOk are alternatives: keep the one the API's results have");
+        }
+        if (b.results() == null) {
+            for (var item : new String[][] {{"itemStatus", b.itemStatus()}, {"itemOk", b.itemOk()}, {"itemError", b.itemError()}}) {
+                if (item[1] != null) {
+                    p.addAt(at + "." + item[0], "needs results (the JSON Pointer to the answer's array of per-item results)");
+                }
+            }
+        } else if (b.itemStatus() == null && b.itemOk() == null && b.itemError() == null) {
+            p.addAt(at + ".results", "needs itemStatus, itemOk or itemError: how to tell a failed item from a delivered one");
+        }
+    }
+
+    private static void checkPointerAt(Problems p, String at, String pointer) {
+        if (pointer != null && !pointer.isEmpty() && !pointer.startsWith("/")) {
+            p.addAt(at, "must be a JSON Pointer starting with '/', got '" + pointer + "'");
         }
     }
 
@@ -555,13 +608,21 @@ public final class SpecLoader {
     }
 
     private void checkUrl(Problems p, String at, String url) {
-        if (url == null) {
-            p.add(at, "is required");
-        } else if (url.startsWith("http://") && !localMode) {
-            p.add(at, "plain http:// is only allowed in local mode; use https://");
-        } else if (!url.startsWith("https://") && !url.startsWith("http://")) {
-            p.add(at, "must be an http(s) URL, got '" + url + "'");
+        String problem = urlProblem(url);
+        if (problem != null) {
+            p.add(at, problem);
         }
+    }
+
+    private String urlProblem(String url) {
+        if (url == null) {
+            return "is required";
+        } else if (url.startsWith("http://") && !localMode) {
+            return "plain http:// is only allowed in local mode; use https://";
+        } else if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            return "must be an http(s) URL, got '" + url + "'";
+        }
+        return null;
     }
 
     private static void checkPointer(Problems p, String at, String pointer) {
@@ -580,6 +641,11 @@ public final class SpecLoader {
         /** With the line of the key at {@code pointer} (or of its nearest parent). */
         void addAt(String pointer, String path, String problem) {
             list.add(file + lineSuffix(yaml, pointer) + ": " + path + ": " + problem);
+        }
+
+        /** With the line of the key at {@code path} (a dotted path of plain keys), or of its nearest parent present. */
+        void addAt(String path, String problem) {
+            addAt("/" + path.replace('.', '/'), path, problem);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -57,32 +58,113 @@ public final class SqsBatchRunner {
     public SqsBatchResponse run(SqsEvent event, Consumer<Envelope> work) {
         List<String> handBack = new ArrayList<>();
         for (SqsEvent.Message message : event.records()) {
-            Envelope envelope;
-            try {
-                envelope = decode(message);
-            } catch (IOException | IllegalArgumentException e) {
-                if (!deadLetterUnreadable(message, e)) {
-                    handBack.add(message.messageId());
-                }
+            Envelope envelope = readOrDeadLetter(message, handBack);
+            if (envelope == null) {
                 continue;
             }
-            // Every log line about this record carries its trace (structured JSON logs on AWS).
-            MDC.put("traceId", envelope.traceId() == null ? "" : envelope.traceId());
-            MDC.put("integration", envelope.integration());
-            MDC.put("recordId", envelope.recordId() == null ? "" : envelope.recordId());
-            MDC.put("step", step);
-            MDC.put("attempt", Integer.toString(envelope.attempt() + 1));
-            try {
+            try (Scope ignored = recordContext(step, envelope)) {
                 work.accept(envelope);
             } catch (RuntimeException e) {
                 if (!handleFailure(envelope, classify(e))) {
                     handBack.add(message.messageId());
                 }
-            } finally {
-                MDC.clear();
             }
         }
         return SqsBatchResponse.of(handBack);
+    }
+
+    /** What became of one record handed to {@link #runGrouped}: done, or failed (classified like a thrown failure). */
+    public record Outcome(RuntimeException failure) {
+        public static final Outcome DONE = new Outcome(null);
+
+        public static Outcome failed(RuntimeException failure) {
+            return new Outcome(Objects.requireNonNull(failure));
+        }
+
+        public boolean done() {
+            return failure == null;
+        }
+    }
+
+    /** A step that takes the whole batch at once (e.g. to send many records in one request). */
+    @FunctionalInterface
+    public interface GroupWork {
+        /** @return one outcome per envelope, in the order given */
+        List<Outcome> apply(List<Envelope> envelopes);
+    }
+
+    /**
+     * Like {@link #run}, but hands every readable record of the batch to {@code work} at once and gets one outcome
+     * per record back. Each failed record is then handled on its own, exactly as {@link #run} does: re-queued with
+     * its failure and a backoff, deferred without spending an attempt, or dead-lettered with its history. Should
+     * {@code work} itself throw, every record fails with that failure.
+     */
+    public SqsBatchResponse runGrouped(SqsEvent event, GroupWork work) {
+        List<String> handBack = new ArrayList<>();
+        List<SqsEvent.Message> messages = new ArrayList<>();
+        List<Envelope> envelopes = new ArrayList<>();
+        for (SqsEvent.Message message : event.records()) {
+            Envelope envelope = readOrDeadLetter(message, handBack);
+            if (envelope != null) {
+                messages.add(message);
+                envelopes.add(envelope);
+            }
+        }
+        if (envelopes.isEmpty()) {
+            return SqsBatchResponse.of(handBack);
+        }
+        List<Outcome> outcomes;
+        try {
+            outcomes = work.apply(List.copyOf(envelopes));
+            if (outcomes == null || outcomes.size() != envelopes.size()) {
+                throw new IllegalStateException(step + " reported " + (outcomes == null ? "no" : outcomes.size())
+                        + " outcomes for " + envelopes.size() + " records");
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("%s failed on a batch of %d records (%s); each is handled as failed", step, envelopes.size(), e.toString());
+            outcomes = java.util.Collections.nCopies(envelopes.size(), Outcome.failed(e));
+        }
+        for (int i = 0; i < envelopes.size(); i++) {
+            Outcome outcome = outcomes.get(i);
+            if (outcome == null || outcome.done()) {
+                continue;
+            }
+            Envelope envelope = envelopes.get(i);
+            try (Scope ignored = recordContext(step, envelope)) {
+                if (!handleFailure(envelope, classify(outcome.failure()))) {
+                    handBack.add(messages.get(i).messageId());
+                }
+            }
+        }
+        return SqsBatchResponse.of(handBack);
+    }
+
+    /** Log context of one record; closing it clears the context. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Every log line about this record, until the scope closes, carries its trace (structured JSON logs on AWS). */
+    public static Scope recordContext(String step, Envelope envelope) {
+        MDC.put("traceId", envelope.traceId() == null ? "" : envelope.traceId());
+        MDC.put("integration", envelope.integration());
+        MDC.put("recordId", envelope.recordId() == null ? "" : envelope.recordId());
+        MDC.put("step", step);
+        MDC.put("attempt", Integer.toString(envelope.attempt() + 1));
+        return MDC::clear;
+    }
+
+    /** The message's envelope; null when it is unreadable (then it is dead-lettered as it came, or handed back). */
+    private Envelope readOrDeadLetter(SqsEvent.Message message, List<String> handBack) {
+        try {
+            return decode(message);
+        } catch (IOException | IllegalArgumentException e) {
+            if (!deadLetterUnreadable(message, e)) {
+                handBack.add(message.messageId());
+            }
+            return null;
+        }
     }
 
     static StepFailure classify(RuntimeException e) {

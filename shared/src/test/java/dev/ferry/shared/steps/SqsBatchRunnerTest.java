@@ -284,4 +284,80 @@ class SqsBatchRunnerTest {
             assertThat(f.reason()).contains("m-1");
         });
     }
+
+    // --- runGrouped ----------------------------------------------------------------------------------
+
+    @Test
+    void groupedWorkSeesTheWholeBatchAndEachOutcomeIsHandledLikeAThrownFailure() throws IOException {
+        List<List<String>> calls = new ArrayList<>();
+        SqsBatchResponse response = runner.runGrouped(event(message("m-1", Json.write(envelope("r-1", 0))),
+                message("m-2", Json.write(envelope("r-2", 0))), message("m-3", "not json"),
+                message("m-4", Json.write(envelope("r-4", 0))), message("m-5", Json.write(envelope("r-5", 0)))), envelopes -> {
+            calls.add(envelopes.stream().map(Envelope::recordId).toList());
+            return List.of(SqsBatchRunner.Outcome.DONE,
+                    SqsBatchRunner.Outcome.failed(new StepFailure(FailureKind.PERMANENT, "item 2 answered 422: bad email", 422, "{}")),
+                    SqsBatchRunner.Outcome.failed(new StepFailure(FailureKind.RETRYABLE, "answered 500", 500, null)),
+                    SqsBatchRunner.Outcome.failed(new StepFailure(FailureKind.THROTTLED, "answered 429", 429, null)
+                            .retryAfterSeconds(9).deferred()));
+        });
+
+        assertThat(calls).as("one call with every readable record, in order").containsExactly(List.of("r-1", "r-2", "r-4", "r-5"));
+        assertThat(response.batchItemFailures()).isEmpty();
+        List<Envelope> dead = new ArrayList<>();
+        for (SendMessageRequest r : sqs.sentTo(DLQ)) {
+            dead.add(read(r));
+        }
+        assertThat(dead).extracting(Envelope::recordId).containsExactlyInAnyOrder("r-2", null); // null: the unreadable one
+        Envelope rejected = dead.stream().filter(e -> "r-2".equals(e.recordId())).findFirst().orElseThrow();
+        assertThat(rejected.failures()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.reason()).isEqualTo("item 2 answered 422: bad email");
+            assertThat(f.httpStatus()).isEqualTo(422);
+        });
+        List<SendMessageRequest> requeued = sqs.sentTo(QUEUE);
+        assertThat(requeued).hasSize(2);
+        Envelope retried = read(requeued.get(0));
+        assertThat(retried.recordId()).isEqualTo("r-4");
+        assertThat(retried.attempt()).as("a retryable failure spends an attempt").isEqualTo(1);
+        assertThat(requeued.get(0).delaySeconds()).isBetween(5, 10);
+        Envelope deferred = read(requeued.get(1));
+        assertThat(deferred.recordId()).isEqualTo("r-5");
+        assertThat(deferred.attempt()).as("a deferral spends none").isZero();
+        assertThat(deferred.failures()).singleElement().satisfies(f -> assertThat(f.kind()).isEqualTo(FailureKind.THROTTLED));
+        assertThat(requeued.get(1).delaySeconds()).isEqualTo(9);
+    }
+
+    @Test
+    void whenGroupedWorkThrowsEveryRecordFailsWithIt() throws IOException {
+        runner.runGrouped(event(message("m-1", Json.write(envelope("r-1", 0))), message("m-2", Json.write(envelope("r-2", 0)))),
+                envelopes -> {
+                    throw new IllegalStateException("bug");
+                });
+
+        assertThat(sqs.sentTo(QUEUE)).hasSize(2);
+        for (SendMessageRequest r : sqs.sentTo(QUEUE)) {
+            assertThat(read(r).failures()).singleElement().satisfies(f -> {
+                assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE);
+                assertThat(f.reason()).isEqualTo("unexpected IllegalStateException: bug");
+            });
+        }
+    }
+
+    @Test
+    void groupedWorkMustAnswerForEveryRecord() {
+        runner.runGrouped(event(message("m-1", Json.write(envelope("r-1", 0))), message("m-2", Json.write(envelope("r-2", 0)))),
+                envelopes -> List.of(SqsBatchRunner.Outcome.DONE));
+
+        assertThat(sqs.sentTo(QUEUE)).as("neither record is taken as done").hasSize(2);
+    }
+
+    @Test
+    void aFailedGroupedHandOffIsReportedSoSqsRedelivers() {
+        sqs.failing = Set.of(QUEUE);
+        SqsBatchResponse response = runner.runGrouped(event(message("m-1", Json.write(envelope("r-1", 0))),
+                message("m-2", Json.write(envelope("r-2", 0)))), envelopes -> List.of(
+                SqsBatchRunner.Outcome.DONE, SqsBatchRunner.Outcome.failed(StepFailure.retryable("down"))));
+
+        assertThat(response.batchItemFailures()).extracting(SqsBatchResponse.ItemFailure::itemIdentifier).containsExactly("m-2");
+    }
 }
