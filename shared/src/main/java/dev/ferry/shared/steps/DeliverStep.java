@@ -281,8 +281,7 @@ public final class DeliverStep {
             List<BulkRequests.ItemOutcome> items;
             try {
                 byte[] body = Json.writeBytes(BulkRequests.body(batch, chunk.stream().map(m -> m.envelope().payload()).toList()));
-                response = resilience.call(api, limits, () -> auth.send(http, destination.auth(), method, url, headers, body));
-                resilience.observe(api, limits, response);
+                response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(), method, url, headers, body));
                 items = BulkRequests.outcomes(batch, response, chunk.size(), target);
             } catch (RuntimeException e) {
                 StepFailure failure = SqsBatchRunner.classify(e);
