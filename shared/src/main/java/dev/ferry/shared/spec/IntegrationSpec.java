@@ -45,10 +45,16 @@ public record IntegrationSpec(
      *                 (e.g. /updated_at); part of the idempotency key
      * @param get      how to fetch one record by id (thin webhooks)
      * @param list     how to poll for records (schedule)
+     * @param idempotencyKey optional template of the idempotency key instead of id + version, with {@code {/pointer}}
+     *                 parts, e.g. {@code "{/id}@{/updated_at}#{/revision}"}, for records whose change is not one field
      */
-    public record Source(String recordId, String version, Auth auth, Get get, ListRequest list, JsonNode schema) {
+    public record Source(String recordId, String version, Auth auth, Get get, ListRequest list, JsonNode schema,
+                         String idempotencyKey) {
+        /** {@code {/pointer}} parts of an {@code idempotencyKey} template. */
+        public static final java.util.regex.Pattern KEY_PART = java.util.regex.Pattern.compile("\\{(/[^}]*)}");
+
         public Source(String recordId, String version, Auth auth, Get get, ListRequest list) {
-            this(recordId, version, auth, get, list, null);
+            this(recordId, version, auth, get, list, null, null);
         }
     }
 

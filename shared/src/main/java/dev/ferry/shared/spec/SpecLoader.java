@@ -251,6 +251,20 @@ public final class SpecLoader {
             if (source.version() != null) {
                 checkPointer(p, "source.version", source.version());
             }
+            if (source.idempotencyKey() != null) {
+                var parts = IntegrationSpec.Source.KEY_PART.matcher(source.idempotencyKey());
+                int count = 0;
+                while (parts.find()) {
+                    count++;
+                    checkPointer(p, "source.idempotencyKey", parts.group(1));
+                }
+                if (count == 0) {
+                    p.add("source.idempotencyKey", "needs at least one {/pointer} part, e.g. \"{/id}@{/updated_at}\"");
+                }
+                if (source.version() != null) {
+                    p.add("source.idempotencyKey", "and source.version both define the key: keep one");
+                }
+            }
             checkAuth(p, "source.auth", source.auth());
             if (source.get() != null) {
                 checkUrl(p, "source.get.url", source.get().url());

@@ -89,6 +89,17 @@ class SpecLoaderTest {
     }
 
     @Test
+    void anIdempotencyKeyTemplateIsLoadedAndChecked() {
+        String templated = VALID.replace("  version: /updated_at\n", "  idempotencyKey: \"{/id}@{/updated_at}#{/revision}\"\n");
+        assertThat(loader().load("demo.yaml", templated).source().idempotencyKey()).isEqualTo("{/id}@{/updated_at}#{/revision}");
+
+        assertThat(failure(loader(), VALID.replace("  version: /updated_at\n", "  idempotencyKey: \"{id}-{updated_at}\"\n")).problems())
+                .singleElement().asString().contains("source.idempotencyKey: needs at least one {/pointer} part");
+        assertThat(failure(loader(), VALID.replace("  version: /updated_at\n", "  version: /updated_at\n  idempotencyKey: \"{/id}@{/rev}\"\n"))
+                .problems()).singleElement().asString().contains("source.idempotencyKey: and source.version both define the key");
+    }
+
+    @Test
     void unknownNestedKeyNamesItsPath() {
         String yaml = VALID.replace("  version: /updated_at\n", "  version: /updated_at\n  verson: x\n");
         SpecException e = failure(loader(), yaml);

@@ -19,6 +19,11 @@ class IdempotencyKeysTest {
                 new IntegrationSpec.Source("/id", versionPointer, null, null, null), null, null, Map.of(), null, null, null);
     }
 
+    static IntegrationSpec templated(String template) {
+        return new IntegrationSpec("demo", null, null,
+                new IntegrationSpec.Source("/id", null, null, null, null, null, template), null, null, Map.of(), null, null, null);
+    }
+
     static JsonNode json(String text) throws Exception {
         return Json.MAPPER.readTree(text);
     }
@@ -74,5 +79,38 @@ class IdempotencyKeysTest {
                 .digest("hello".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
 
         assertThat(IdempotencyKeys.digest("hello")).isEqualTo(expected).isEqualTo("2cf24dba5fb0a30e");
+    }
+
+    @Test
+    void aTemplateBuildsTheKeyFromSeveralFields() throws Exception {
+        JsonNode record = json("{\"id\": \"o-7\", \"updated_at\": \"2026-03-04T05:06:07Z\", \"lines\": {\"revision\": 3}}");
+
+        assertThat(IdempotencyKeys.forRecord(templated("{/id}@{/updated_at}#r{/lines/revision}"), "o-7", record))
+                .isEqualTo("o-7@2026-03-04T05:06:07Z#r3");
+    }
+
+    @Test
+    void aTemplateChangesWhenAnyOfItsFieldsChanges() throws Exception {
+        IntegrationSpec spec = templated("{/id}:{/updated_at}:{/revision}");
+        String a = IdempotencyKeys.forRecord(spec, "o-7", json("{\"id\": \"o-7\", \"updated_at\": \"t1\", \"revision\": 1}"));
+        String sameTimeNewRevision = IdempotencyKeys.forRecord(spec, "o-7", json("{\"id\": \"o-7\", \"updated_at\": \"t1\", \"revision\": 2}"));
+
+        assertThat(a).isEqualTo("o-7:t1:1");
+        assertThat(sameTimeNewRevision).isEqualTo("o-7:t1:2");
+    }
+
+    @Test
+    void aTemplateWithAMissingPartFallsBackToTheDigest() throws Exception {
+        IntegrationSpec spec = templated("{/id}@{/updated_at}");
+
+        assertThat(IdempotencyKeys.forRecord(spec, "o-7", json("{\"id\": \"o-7\"}"))).matches("o-7#[0-9a-f]{16}");
+        assertThat(IdempotencyKeys.forRecord(spec, "o-7", json("{\"id\": \"o-7\", \"updated_at\": {\"nested\": 1}}")))
+                .as("an object is not a key part").matches("o-7#[0-9a-f]{16}");
+    }
+
+    @Test
+    void dollarsAndBackslashesInValuesAreKeptAsTheyAre() throws Exception {
+        assertThat(IdempotencyKeys.forRecord(templated("{/id}@{/v}"), "a", json("{\"id\": \"a$1\", \"v\": \"x\\\\y\"}")))
+                .isEqualTo("a$1@x\\y");
     }
 }
