@@ -3,8 +3,6 @@ package dev.ferry.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.deliver.DeliverFunction;
-import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.json.Json;
@@ -12,7 +10,6 @@ import dev.ferry.testing.Await;
 import dev.ferry.testing.AwsEmulators;
 import dev.ferry.testing.FakeApi;
 import dev.ferry.testing.FakeApi.RecordedRequest;
-import dev.ferry.testing.SqsEventSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,8 +53,7 @@ class BatchDeliveryTest {
     @TempDir
     Path specs;
     LocalFerry ferry;
-    final List<SqsEventSource> extraWorkers = new ArrayList<>();
-    final List<FerryRuntime> runtimes = new ArrayList<>();
+    Workers workers;
 
     /** Per record id: how often the bulk endpoint accepted it, and in how many requests it came. */
     final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
@@ -91,11 +86,9 @@ class BatchDeliveryTest {
     }
 
     void stopPipeline() {
-        extraWorkers.forEach(SqsEventSource::close);
-        extraWorkers.clear();
-        if (ferry != null) ferry.close();
+        if (workers != null) workers.close();
+        workers = null;
         ferry = null;
-        runtimes.clear();
     }
 
     static String spec(boolean batched, String limits) {
@@ -138,17 +131,8 @@ class BatchDeliveryTest {
         // As the SAM template does for deliver: up to 100 messages per invocation, gathered for up to 2 s.
         settings.put(LocalFerry.DELIVER_BATCH_SIZE, "100");
         settings.put(LocalFerry.DELIVER_BATCHING_WINDOW_MS, "2000");
-        ferry = new LocalFerry(aws, settings).startPollers();
-        runtimes.add(ferry.runtime());
-        for (int i = 1; i < WORKERS; i++) {
-            Map<String, String> config = new HashMap<>(aws.config());
-            config.putAll(settings);
-            FerryConfig ferryConfig = FerryConfig.of(config);
-            FerryRuntime runtime = new FerryRuntime(ferryConfig, Clock.systemUTC());
-            runtimes.add(runtime);
-            extraWorkers.add(LocalFerry.deliverSource(aws, ferryConfig, new DeliverFunction(runtime.deliverStep()),
-                    "ferry-deliver-" + i).start());
-        }
+        workers = Workers.start(aws, settings, FerryConfig.Queue.DELIVER, WORKERS);
+        ferry = workers.ferry();
     }
 
     static List<String> ids(int n) {
@@ -421,7 +405,6 @@ class BatchDeliveryTest {
         assertThat(ferry.invokeSchedule("batch-crm").get("queued").asInt()).isEqualTo(n);
         assertThat(quiet()).isTrue();
         assertThat(aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
-        return new Cost(runtimes.stream().mapToLong(r -> r.resilience().rateLimitDynamoCalls()).sum(),
-                runtimes.stream().mapToLong(r -> r.idempotency().dynamoCalls()).sum());
+        return new Cost(workers.rateLimitDynamoCalls(), workers.idempotencyDynamoCalls());
     }
 }

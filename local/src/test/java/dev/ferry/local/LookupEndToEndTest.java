@@ -1,15 +1,12 @@
 package dev.ferry.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.json.Json;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.AwsEmulators;
 import dev.ferry.testing.FakeApi;
 import dev.ferry.testing.FakeApi.Reply;
-import dev.ferry.testing.SqsEventSource;
-import dev.ferry.transform.TransformFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +18,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,8 +51,7 @@ class LookupEndToEndTest {
     @TempDir
     Path specs;
     LocalFerry ferry;
-    final List<SqsEventSource> extraWorkers = new ArrayList<>();
-    final List<FerryRuntime> runtimes = new ArrayList<>();
+    Workers workers;
     final Map<String, JsonNode> delivered = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
 
@@ -90,8 +85,7 @@ class LookupEndToEndTest {
 
     @AfterEach
     void stopWorkers() {
-        extraWorkers.forEach(SqsEventSource::close);
-        if (ferry != null) ferry.close();
+        if (workers != null) workers.close();
     }
 
     static final String SPEC = """
@@ -117,7 +111,7 @@ class LookupEndToEndTest {
             """;
 
     /** The pipeline with {@code workers} transform workers, each its own runtime (own cache). */
-    void startPipeline(int workers, Map<String, String> extra) throws IOException {
+    void startPipeline(int count, Map<String, String> extra) throws IOException {
         Files.writeString(specs.resolve("owned-contacts.yaml"), SPEC);
         Map<String, String> settings = new HashMap<>();
         settings.put("crm.url", crm.baseUrl());
@@ -126,17 +120,8 @@ class LookupEndToEndTest {
         settings.put(FerryConfig.LOCAL_MODE, "true");
         settings.put(FerryConfig.RETRY_BASE_DELAY, "0");
         settings.putAll(extra);
-        ferry = new LocalFerry(aws, settings).startPollers();
-        runtimes.add(ferry.runtime());
-        for (int i = 1; i < workers; i++) {
-            Map<String, String> config = new HashMap<>(aws.config());
-            config.putAll(settings);
-            FerryRuntime runtime = new FerryRuntime(FerryConfig.of(config), Clock.systemUTC());
-            runtimes.add(runtime);
-            extraWorkers.add(new SqsEventSource(aws.sqs(), aws.queueUrl(FerryConfig.Queue.TRANSFORM),
-                    aws.queueArn(FerryConfig.Queue.TRANSFORM), new TransformFunction(runtime.transformStep()),
-                    "ferry-transform-" + i).start());
-        }
+        workers = Workers.start(aws, settings, FerryConfig.Queue.TRANSFORM, count);
+        ferry = workers.ferry();
     }
 
     /**
@@ -213,14 +198,14 @@ class LookupEndToEndTest {
         // One cache per worker: each worker asks at most once per distinct (normalised) e-mail.
         int distinct = OWNERS.size() + 1;
         int gets = crm.requests("GET", "/users").size();
-        long counted = runtimes.stream().mapToLong(r -> r.lookups().requests()).sum();
+        long counted = workers.runtimes().stream().mapToLong(r -> r.lookups().requests()).sum();
         assertThat(counted).as("the runtimes count the GETs the API saw").isEqualTo(gets);
         assertThat(gets).as("lookup GETs for %d records, %d distinct e-mails, %d workers", known + 5, distinct, WORKERS)
                 .isBetween(distinct, distinct * WORKERS);
         assertThat(crm.requests("GET", "/users")).allMatch(r -> API_KEY.equals(r.header("X-Api-Key")));
         System.out.printf("lookups end-to-end: %d records, %d distinct owner e-mails, %d transform workers: %d lookup GETs"
                         + " (per worker %s; without the cache: %d)%n", known + 5, distinct, WORKERS, gets,
-                runtimes.stream().map(r -> Long.toString(r.lookups().requests())).toList(), known + 5);
+                workers.runtimes().stream().map(r -> Long.toString(r.lookups().requests())).toList(), known + 5);
     }
 
     @Test

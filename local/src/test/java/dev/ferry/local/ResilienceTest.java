@@ -1,8 +1,6 @@
 package dev.ferry.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.deliver.DeliverFunction;
-import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.json.Json;
@@ -11,7 +9,6 @@ import dev.ferry.testing.Arrivals;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.AwsEmulators;
 import dev.ferry.testing.FakeApi;
-import dev.ferry.testing.SqsEventSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +21,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,8 +50,7 @@ class ResilienceTest {
     @TempDir
     Path specs;
     LocalFerry ferry;
-    final List<SqsEventSource> extraWorkers = new ArrayList<>();
-    final List<FerryRuntime> runtimes = new ArrayList<>();
+    Workers workers;
 
     @BeforeAll
     static void start() {
@@ -81,8 +76,8 @@ class ResilienceTest {
 
     @AfterEach
     void stopWorkers() {
-        extraWorkers.forEach(SqsEventSource::close);
-        if (ferry != null) ferry.close();
+        if (workers != null) workers.close();
+        else if (ferry != null) ferry.close();
     }
 
     static String spec(String emailPointer, String limits) {
@@ -105,19 +100,10 @@ class ResilienceTest {
     }
 
     /** Starts the pipeline plus extra deliver workers, each its own runtime (own breaker, own token block). */
-    void startPipeline(String specText, int workers) throws IOException {
+    void startPipeline(String specText, int count) throws IOException {
         Files.writeString(specs.resolve("flaky-billing.yaml"), specText);
-        Map<String, String> settings = settings();
-        ferry = new LocalFerry(aws, settings).startPollers();
-        runtimes.add(ferry.runtime());
-        for (int i = 1; i < workers; i++) {
-            Map<String, String> config = new HashMap<>(aws.config());
-            config.putAll(settings);
-            FerryRuntime runtime = new FerryRuntime(FerryConfig.of(config), Clock.systemUTC());
-            runtimes.add(runtime);
-            extraWorkers.add(new SqsEventSource(aws.sqs(), aws.queueUrl(FerryConfig.Queue.DELIVER),
-                    aws.queueArn(FerryConfig.Queue.DELIVER), new DeliverFunction(runtime.deliverStep()), "ferry-deliver-" + i).start());
-        }
+        workers = Workers.start(aws, settings(), FerryConfig.Queue.DELIVER, count);
+        ferry = workers.ferry();
     }
 
     Map<String, String> settings() {
@@ -221,8 +207,8 @@ class ResilienceTest {
                 assertThat(calls.get(id).get()).as(id + " retries are bounded").isLessThanOrEqualTo(4);
             }
         }
-        long rateLimitCalls = runtimes.stream().mapToLong(r -> r.resilience().rateLimitDynamoCalls()).sum();
-        long idempotencyCalls = runtimes.stream().mapToLong(r -> r.idempotency().dynamoCalls()).sum();
+        long rateLimitCalls = workers.rateLimitDynamoCalls();
+        long idempotencyCalls = workers.idempotencyDynamoCalls();
         int delivered = n - 8;
         System.out.printf("resilience: %d records, %d workers, limit %d/s + burst %d: busiest 1 s window %d requests, "
                         + "%d requests in %.1f s (%.1f/s); DynamoDB calls per delivered record: rate limit %.2f, idempotency %.2f%n",
@@ -252,8 +238,8 @@ class ResilienceTest {
         assertThat(calls.values()).as("each record delivered exactly once").allMatch(c -> c.get() == 1);
         assertThat(aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
         double rate = arrivals.ratePerSecond();
-        long rateLimitCalls = runtimes.stream().mapToLong(r -> r.resilience().rateLimitDynamoCalls()).sum();
-        long idempotencyCalls = runtimes.stream().mapToLong(r -> r.idempotency().dynamoCalls()).sum();
+        long rateLimitCalls = workers.rateLimitDynamoCalls();
+        long idempotencyCalls = workers.idempotencyDynamoCalls();
         System.out.printf("resilience (healthy): %d records, %d workers, limit %d/s + burst %d: %.1f requests/s observed "
                         + "(%.0f%% of the limit), busiest 1 s window %d; DynamoDB calls per delivered record: rate limit %.2f, "
                         + "idempotency %.2f, together %.2f%n", n, WORKERS, RPS, BURST, rate, 100 * rate / RPS,
@@ -303,8 +289,8 @@ class ResilienceTest {
         assertThat(quiet()).isTrue();
         assertThat(billing.requests()).isEmpty();
         assertThat(aws.depth(FerryConfig.Queue.TRANSFORM_DLQ)).isEqualTo(n);
-        ferry.close();
-        ferry = null;
+        workers.close();
+        workers = null;
 
         // The fix is deployed: a new runtime with the corrected spec.
         Files.writeString(specs.resolve("flaky-billing.yaml"), spec("/email", "{ requestsPerSecond: 50, burst: 10 }"));
