@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the home of a JDK >= 25: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm
 # (or /usr/local/lib/jvm, /opt). Exits 1 with a clear message when there is none.
-# Used by ./ferry and .ci/run; the machines' default java is 17, too old for Ferry.
+# Used by ./mvnw, ./ferry, bench/run and .ci/run; the machines' default java is 17, too old for Ferry.
 set -euo pipefail
 
 major_of() { # prints the major version of the JDK at $1, or nothing
@@ -18,7 +18,8 @@ if [ -n "${JAVA_HOME:-}" ] && [ "$(major_of "$JAVA_HOME")" -ge 25 ] 2>/dev/null;
   echo "$JAVA_HOME"; exit 0
 fi
 best=""; best_major=0
-for dir in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/*jdk* /opt/java/*; do
+# FERRY_JDK_DIRS (a space-separated list of globs) replaces the places searched; tests use it.
+for dir in ${FERRY_JDK_DIRS:-/usr/lib/jvm/* /usr/local/lib/jvm/* /opt/*jdk* /opt/java/*}; do
   [ -d "$dir" ] || continue
   m=$(major_of "$dir"); m=${m:-0}
   if [ "$m" -ge 25 ] && [ "$m" -gt "$best_major" ]; then best="$dir"; best_major=$m; fi
