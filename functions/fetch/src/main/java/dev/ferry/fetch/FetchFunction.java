@@ -1,11 +1,11 @@
 package dev.ferry.fetch;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.shared.FerryRuntime;
+import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -15,11 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 /**
  * Lambda entry point for fetch: an SQS batch of fetch requests (thin webhooks), or a scheduled event
@@ -27,7 +23,7 @@ import java.util.function.LongSupplier;
  */
 @Singleton
 @Named("fetch")
-public class FetchFunction implements RequestStreamHandler {
+public class FetchFunction extends FerryHandler {
 
     private final FetchStep step;
 
@@ -41,15 +37,12 @@ public class FetchFunction implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = LambdaIo.readTree(input);
-        LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
+    protected Object handle(JsonNode event, Invocation invocation) throws Exception {
         if (LambdaIo.isSqsEvent(event)) {
-            LambdaIo.write(output, step.fetchRequests(LambdaIo.convert(event, SqsEvent.class), remaining));
-            return;
+            return step.fetchRequests(LambdaIo.convert(event, SqsEvent.class), invocation);
         }
         ScheduledEvent scheduled = LambdaIo.convert(event, ScheduledEvent.class);
-        ScheduledPoller.Outcome outcome = step.poll(scheduled, remaining);
+        ScheduledPoller.Outcome outcome = step.poll(scheduled, invocation);
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
         answer.put("integration", scheduled.integration());
         answer.put("status", outcome.status().name().toLowerCase(Locale.ROOT));
@@ -63,6 +56,6 @@ public class FetchFunction implements RequestStreamHandler {
         if (outcome.cursor() != null) {
             answer.put("cursor", outcome.cursor());
         }
-        LambdaIo.write(output, answer);
+        return answer;
     }
 }

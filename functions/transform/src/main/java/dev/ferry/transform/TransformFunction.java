@@ -1,9 +1,9 @@
 package dev.ferry.transform;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.FerryRuntime;
-import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.steps.TransformStep;
@@ -11,14 +11,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-
 /** Lambda entry point for transform: an SQS batch in, a partial batch response out (lookups within the deadline). */
 @Singleton
 @Named("transform")
-public class TransformFunction implements RequestStreamHandler {
+public class TransformFunction extends FerryHandler {
 
     private final TransformStep step;
 
@@ -32,15 +28,7 @@ public class TransformFunction implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        SqsEvent event = LambdaIo.convert(LambdaIo.readTree(input), SqsEvent.class);
-        try {
-            // Lookups' quick retries stay inside the invocation's remaining time.
-            LambdaIo.write(output, Deadline.within(context, () -> step.handle(event)));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    protected Object handle(JsonNode event, Invocation invocation) throws Exception {
+        return step.handle(LambdaIo.convert(event, SqsEvent.class));
     }
 }

@@ -9,7 +9,7 @@ import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.json.Json;
-import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -169,7 +169,7 @@ public final class LookupService {
 
     private static Answer await(CompletableFuture<Answer> answer, String lookup) {
         try {
-            return answer.get(Math.max(1, Deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+            return answer.get(Math.max(1, Invocation.current().remainingMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {

@@ -3,7 +3,7 @@ package dev.ferry.shared.resilience;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.StepFailure;
-import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;
 import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -35,6 +35,8 @@ public final class ResilientCalls {
     static final long MAX_INLINE_WAIT_MS = 1000; // pacing within a second; SQS delays come in whole seconds
     /** Keep this much of the invocation free for handing records back. */
     static final long DEADLINE_MARGIN_MS = 2_000;
+    /** The most time quick retries may take in one invocation, however long it still has. */
+    static final long MAX_RETRY_BUDGET_MS = 60_000;
 
     private final Supplier<RateLimiter> limiter;
     private final Duration defaultTimeout;
@@ -108,7 +110,8 @@ public final class ResilientCalls {
             return shared.call(call, HttpCaller.Response.class);
         };
         int retries = limits.retries() == null ? 0 : limits.retries();
-        long budget = Deadline.remainingMillis() - DEADLINE_MARGIN_MS;
+        // Quick retries never spend more than a minute, even where there is no deadline (a backfill, a tool).
+        long budget = Math.min(Invocation.current().remainingMillis(), MAX_RETRY_BUDGET_MS) - DEADLINE_MARGIN_MS;
         try {
             if (retries > 0 && budget > 0) {
                 long delay = limits.retryDelayMs() == null ? 200 : limits.retryDelayMs();
@@ -172,7 +175,7 @@ public final class ResilientCalls {
             if (wait.isZero()) {
                 return;
             }
-            if (wait.toMillis() > MAX_INLINE_WAIT_MS || Deadline.remainingMillis() - DEADLINE_MARGIN_MS < wait.toMillis()) {
+            if (wait.toMillis() > MAX_INLINE_WAIT_MS || Invocation.current().remainingMillis() - DEADLINE_MARGIN_MS < wait.toMillis()) {
                 int seconds = seconds(wait.toMillis());
                 throw new StepFailure(FailureKind.THROTTLED, "rate budget of " + api + " (" + limits.requestsPerSecond()
                         + "/s, burst " + burst + ") is spent; retrying in " + seconds + "s", null, null)

@@ -8,7 +8,7 @@ import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
-import dev.ferry.shared.lambda.Deadline;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.queue.QueueSender;
@@ -109,9 +109,9 @@ public final class DeliverStep {
     private void checkTimeLeft(IntegrationSpec spec) {
         var limits = spec.limits().destination();
         long needed = (limits != null && limits.timeoutMs() != null ? limits.timeoutMs() : httpTimeoutMs) + TIME_MARGIN_MS;
-        if (Deadline.remainingMillis() < needed) {
+        if (Invocation.current().remainingMillis() < needed) {
             throw StepFailure.retryable("too little of this invocation is left for a call to " + destinationApi(spec)
-                    + " (" + Math.max(0, Deadline.remainingMillis()) + " ms)").retryAfterSeconds(1).deferred();
+                    + " (" + Math.max(0, Invocation.current().remainingMillis()) + " ms)").retryAfterSeconds(1).deferred();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * The fetch step: a schedule polls the source's list endpoint; a fetch request (a thin webhook) gets
@@ -63,39 +63,39 @@ public final class FetchStep {
 
     /** Polls one integration's source with no time limit; answers the records queued by this invocation. */
     public int poll(ScheduledEvent event) {
-        return poll(event, () -> Long.MAX_VALUE).queued();
+        return poll(event, Invocation.untimed()).queued();
     }
 
     /**
      * A scheduled run (see {@link ScheduledPoller}); a failure throws, so the scheduler's retry policy applies.
      *
-     * @param remainingMillis the invocation's remaining time; the run hands over to a follow-up when it runs low
+     * @param invocation the invocation; the run hands over to a follow-up when its time runs low
      */
-    public ScheduledPoller.Outcome poll(ScheduledEvent event, LongSupplier remainingMillis) {
+    public ScheduledPoller.Outcome poll(ScheduledEvent event, Invocation invocation) {
         String name = event.integration();
         if (name == null) {
             throw new IllegalArgumentException("scheduled event has no detail.integration: nothing to poll");
         }
-        return poller.start(name, event.id(), remainingMillis);
+        return poller.start(name, event.id(), invocation::remainingMillis);
     }
 
     /** Fetch requests from the fetch queue: one record each, by id. */
     public SqsBatchResponse fetchRequests(SqsEvent event) {
-        return fetchRequests(event, () -> Long.MAX_VALUE);
+        return fetchRequests(event, Invocation.untimed());
     }
 
-    /** Fetch requests, and continuations of scheduled runs that handed over (given the remaining time). */
-    public SqsBatchResponse fetchRequests(SqsEvent event, LongSupplier remainingMillis) {
+    /** Fetch requests, and continuations of scheduled runs that handed over (within the invocation's time). */
+    public SqsBatchResponse fetchRequests(SqsEvent event, Invocation invocation) {
         return runner.run(event, request -> {
             if (request.source() != null && ScheduledPoller.CONTINUATION.equals(request.source().trigger())) {
-                continueRun(request, remainingMillis);
+                continueRun(request, invocation);
             } else {
                 fetchOne(request);
             }
         });
     }
 
-    private void continueRun(Envelope request, LongSupplier remainingMillis) {
+    private void continueRun(Envelope request, Invocation invocation) {
         Checkpoint checkpoint;
         try {
             checkpoint = Json.MAPPER.treeToValue(request.payload(), Checkpoint.class);
@@ -106,7 +106,7 @@ public final class FetchStep {
             throw StepFailure.permanent("continuation of " + request.integration() + " holds no checkpoint for it");
         }
         try {
-            poller.resume(checkpoint, remainingMillis);
+            poller.resume(checkpoint, invocation::remainingMillis);
         } catch (PollState.ConflictException e) {
             // Another run moved the cursor: repeating this one cannot succeed; the records it queued are deduplicated.
             throw StepFailure.permanent(e.getMessage());
