@@ -1,0 +1,6 @@
+/**
+ * Credentials at the edges: inbound webhook signature schemes ({@code WebhookVerifier}) and outbound auth
+ * strategies (API keys, bearer, basic, OAuth2, HMAC signing, SigV4). Values come from {@code secrets}; nothing here
+ * logs or returns a secret.
+ */
+package dev.ferry.shared.auth;
