@@ -423,7 +423,8 @@ class ScheduledFetchEndToEndTest {
                 .contains(PagingSource.NY_PATTERN.format(first.minus(Duration.ofHours(1)).minus(Duration.ofMinutes(2))));
 
         source.put(new PagingSource.Item("r-new", source.newest().plusSeconds(30), "new"));
-        assertThat(ferry.invokeSchedule("poll-page").get("queued").asInt()).as("the lookback re-reads the last two minutes: four old records and the new one").isEqualTo(5);
+        assertThat(ferry.invokeSchedule("poll-page").get("queued").asInt())
+                .as("the lookback re-reads the last two minutes: four old records and the new one").isEqualTo(5);
         FakeApi.RecordedRequest second = sourceApi.requests("GET", "/page/items").get(4);
         // 2 minutes before the newest record, as New York wall-clock time (EST/EDT as the date demands).
         assertThat(second.queryParam("modified_after")).contains(PagingSource.NY_PATTERN.format(

@@ -615,7 +615,8 @@ public final class SpecLoader {
                 p.add(at + ".encoding", "must be hex or base64, got '" + auth.encoding() + "'");
             }
         }
-        if (AuthStrategies.TYPES.contains(type) && Set.of("api-key", "bearer", "basic", "hmac").contains(type) && (auth.rotation() == null || auth.rotation().isBlank())) {
+        if (AuthStrategies.TYPES.contains(type) && Set.of("api-key", "bearer", "basic", "hmac").contains(type)
+                && (auth.rotation() == null || auth.rotation().isBlank())) {
             warnings.add(p.file() + ": " + at + ": a static " + type + " credential without rotation metadata: add"
                     + " rotation: \"<how and how often it is rotated>\" (and rotate it), or prefer OAuth2");
         }
