@@ -1,12 +1,18 @@
 package dev.ferry.shared.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.spec.IntegrationSpec;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,10 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Checks mapped records against the destination's JSON Schema ({@code destination.schema}) before they
  * are sent, with networknt's validator. Schemas are compiled once per integration.
+ *
+ * <p>Numbers are checked exactly. networknt compares decimals as BigDecimal, but computes {@code multipleOf} on an
+ * integer node through a double (so 9007199254740993 passed {@code multipleOf: 2}): the validator is given integers
+ * beyond a double's exact range as decimals of the same value. A number beyond the limits of {@link Numbers} is a
+ * violation of its own and the schema is not run: {@code enum} and {@code multipleOf} on {@code 1E+999999999} exhaust
+ * the heap or throw.
  */
 public final class OutputValidator {
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /** 2^53: every integer up to it is exactly a double. */
+    private static final BigDecimal DOUBLE_EXACT = BigDecimal.valueOf(1L << 53);
     private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
 
     /** @return every violation, empty when the record fits (or the spec has no destination schema) */
@@ -27,7 +41,58 @@ public final class OutputValidator {
         if (schema == null) {
             return List.of();
         }
-        Set<ValidationMessage> messages = compiled.computeIfAbsent(spec.name(), k -> FACTORY.getSchema(schema)).validate(record);
+        List<String> beyond = new ArrayList<>();
+        JsonNode exact = exactIntegers(record, "$", beyond);
+        if (!beyond.isEmpty()) {
+            return beyond;
+        }
+        Set<ValidationMessage> messages = compiled.computeIfAbsent(spec.name(), k -> FACTORY.getSchema(exactIntegers(schema, "$",
+                new ArrayList<>()))).validate(exact);
         return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    /**
+     * The node with integers beyond 2^53 as decimal nodes (the same node when it has none); numbers beyond the limits
+     * are added to {@code beyond}.
+     */
+    private static JsonNode exactIntegers(JsonNode node, String at, List<String> beyond) {
+        if (node.isNumber()) {
+            BigDecimal number = Numbers.exact(node);
+            if (number == null || !Numbers.withinLimits(number)) {
+                String text = node.asText();
+                beyond.add(at + ": " + (text.length() <= 64 ? text : text.substring(0, 40) + "... (" + text.length()
+                        + " characters)") + " is beyond the numbers a schema is checked on (at most "
+                        + Numbers.MAX_INTEGER_DIGITS + " digits before and " + Numbers.MAX_FRACTION_DIGITS + " after the point)");
+                return node;
+            }
+            return node.isIntegralNumber() && number.abs().compareTo(DOUBLE_EXACT) > 0 ? DecimalNode.valueOf(number) : node;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = null;
+            for (var e : node.properties()) {
+                JsonNode value = exactIntegers(e.getValue(), at + "." + e.getKey(), beyond);
+                if (value != e.getValue() && copy == null) {
+                    copy = node.deepCopy();
+                }
+                if (copy != null) {
+                    copy.set(e.getKey(), value);
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = null;
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode value = exactIntegers(node.get(i), at + "[" + i + "]", beyond);
+                if (value != node.get(i) && copy == null) {
+                    copy = node.deepCopy();
+                }
+                if (copy != null) {
+                    copy.set(i, value);
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        return node;
     }
 }
