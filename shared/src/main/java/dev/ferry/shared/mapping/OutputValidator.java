@@ -22,11 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks mapped records against the destination's JSON Schema ({@code destination.schema}) before they
  * are sent, with networknt's validator. Schemas are compiled once per integration.
  *
- * <p>Numbers are checked exactly. networknt compares decimals as BigDecimal, but computes {@code multipleOf} on an
- * integer node through a double (so 9007199254740993 passed {@code multipleOf: 2}): the validator is given integers
- * beyond a double's exact range as decimals of the same value. A number beyond the limits of {@link Numbers} is a
- * violation of its own and the schema is not run: {@code enum} and {@code multipleOf} on {@code 1E+999999999} exhaust
- * the heap or throw.
+ * <p>Numbers are checked exactly. networknt is exact on some node kinds only, so both sides are given to it in
+ * those: it computes {@code multipleOf} on an integer node through a double (9007199254740993 passed
+ * {@code multipleOf: 2}), so a record's integers beyond a double's exact range go in as decimals of the same value;
+ * and with {@code type: integer} and a whole-number bound it compares a decimal through {@code asLong()}, which wraps
+ * (123456789012345678901234567890 failed {@code minimum: 0}), so whole-number bounds and divisors go in as decimals
+ * too, which it compares as BigDecimal. A number beyond the limits of {@link Numbers} is a violation of its own and
+ * the schema is not run: {@code enum} and {@code multipleOf} on {@code 1E+999999999} exhaust the heap or throw.
  */
 public final class OutputValidator {
 
@@ -46,9 +48,35 @@ public final class OutputValidator {
         if (!beyond.isEmpty()) {
             return beyond;
         }
-        Set<ValidationMessage> messages = compiled.computeIfAbsent(spec.name(), k -> FACTORY.getSchema(exactIntegers(schema, "$",
-                new ArrayList<>()))).validate(exact);
+        Set<ValidationMessage> messages = compiled.computeIfAbsent(spec.name(), k -> FACTORY.getSchema(decimalBounds(schema)))
+                .validate(exact);
         return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    private static final Set<String> BOUNDS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf");
+
+    /** A copy of the schema whose whole-number bounds and divisors are decimal nodes of the same value. */
+    private static JsonNode decimalBounds(JsonNode schema) {
+        JsonNode copy = schema.deepCopy();
+        decimalBoundsIn(copy);
+        return copy;
+    }
+
+    private static void decimalBoundsIn(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            List<String> keys = new ArrayList<>();
+            object.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                JsonNode value = object.get(key);
+                if (BOUNDS.contains(key) && value.isIntegralNumber()) {
+                    object.set(key, DecimalNode.valueOf(Numbers.exact(value)));
+                } else {
+                    decimalBoundsIn(value);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(OutputValidator::decimalBoundsIn);
+        }
     }
 
     /**

@@ -32,8 +32,11 @@ class OutputValidatorNumbersTest {
                 properties:
                   count: { type: integer }
                   id64: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 }
+                  wei: { type: integer, minimum: 0 }
+                  small: { type: integer, maximum: 100 }
+                  exact: { enum: [9007199254740993, 123456789012345678901234567891] }
                   cents: { type: number, multipleOf: 0.01 }
-                  wei: { type: number, multipleOf: 0.000000000000000001 }
+                  tokens: { type: number, multipleOf: 0.000000000000000001 }
                   even: { type: integer, multipleOf: 2 }
                   capped: { type: number, maximum: 12345678901234567.89 }
                   positive: { type: number, exclusiveMinimum: 0 }
@@ -71,13 +74,35 @@ class OutputValidatorNumbersTest {
     }
 
     @Test
+    void wholeNumberBoundsUnderTypeIntegerAreExactForIntegersWrittenAsDecimals() throws Exception {
+        // networknt compared these through asLong(), which wraps: 123456789012345678901234567890 failed minimum 0
+        // and 18446744073709551716 (2^64 + 100) passed maximum 100
+        for (String n : List.of("123456789012345678901234567890", "123456789012345678901234567890.0", "1.2345678901234567890123456789E+29")) {
+            assertThat(violations(field("wei", n))).as(n).isEmpty();
+        }
+        assertThat(violations(field("wei", "-123456789012345678901234567890"))).containsExactly("$.wei: must have a minimum value of 0");
+        for (String n : List.of("18446744073709551716", "18446744073709551716.0", "1.8446744073709551716E+19")) {
+            assertThat(violations(field("small", n))).as(n).containsExactly("$.small: must have a maximum value of 100");
+        }
+        assertThat(violations(field("small", "100.0"))).isEmpty();
+    }
+
+    @Test
+    void enumAndConstCompareLargeIntegersExactly() throws Exception {
+        assertThat(violations(field("exact", "9007199254740993"))).isEmpty();
+        assertThat(violations(field("exact", "123456789012345678901234567891"))).isEmpty();
+        assertThat(violations(field("exact", "9007199254740992"))).hasSize(1);
+        assertThat(violations(field("exact", "123456789012345678901234567890"))).hasSize(1);
+    }
+
+    @Test
     void multipleOfIsExactOnDecimalsAndOnLargeIntegers() throws Exception {
         assertThat(violations(field("cents", "12345678901234567.89"))).isEmpty();
         assertThat(violations(field("cents", "12345678901234567.890000"))).isEmpty();
         assertThat(violations(field("cents", "12345678901234567.895"))).containsExactly("$.cents: must be multiple of 0.01");
-        assertThat(violations(field("wei", "0.123456789012345678"))).isEmpty();
+        assertThat(violations(field("tokens", "0.123456789012345678"))).isEmpty();
         // (networknt prints the divisor rounded: "must be multiple of 0")
-        assertThat(violations(field("wei", "0.1234567890123456789"))).singleElement().asString().startsWith("$.wei: must be multiple of");
+        assertThat(violations(field("tokens", "0.1234567890123456789"))).singleElement().asString().startsWith("$.tokens: must be multiple of");
         // networknt computes multipleOf on an integer node through a double, where 9007199254740993 is even
         assertThat(violations(field("even", "9007199254740992"))).isEmpty();
         assertThat(violations(field("even", "9007199254740993"))).containsExactly("$.even: must be multiple of 2");
