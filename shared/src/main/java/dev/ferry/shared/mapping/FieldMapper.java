@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
 
@@ -37,6 +38,10 @@ import java.util.regex.Pattern;
  * its null policies — absent, null and empty are three different things. A rule may replace its value
  * by another API's answer ({@code lookup}, after shaping, before translation and type; see {@link Lookups}).
  * Every failure names the output field, the source path and the reason.
+ *
+ * <p>Numbers are exact: a value keeps every digit it arrived with unless its rule converts it, and a conversion works
+ * on the exact value (BigDecimal, never a double), within the limits of {@link Numbers}; a conversion that cannot be
+ * exact without a declared rounding fails the record instead.
  */
 public final class FieldMapper {
 
@@ -46,6 +51,7 @@ public final class FieldMapper {
     // Per spec value, not per record: zones and output paths are parsed once.
     private final Map<String, ZoneId> zones = new ConcurrentHashMap<>();
     private static final Map<String, String[]> PATHS = new ConcurrentHashMap<>();
+    private static final Map<String, RoundingMode> ROUNDING = new ConcurrentHashMap<>();
 
     public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source) {
         return map(mapping, source, null);
@@ -221,7 +227,7 @@ public final class FieldMapper {
         if (value.isContainerNode()) {
             throw new MappingException(field, path, "lookup '" + rule.lookup() + "' needs a text or a number, got an object");
         }
-        String key = value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText();
+        String key = value.isNumber() ? Numbers.canonical(number(field, path, value)) : value.asText();
         Optional<JsonNode> answer;
         try {
             answer = key.isEmpty() ? Optional.empty() : lookups.find(rule.lookup(), key);
@@ -245,6 +251,9 @@ public final class FieldMapper {
             return out;
         }
         JsonNode mapped = rule.map().get(value.asText());
+        if (mapped == null && value.isNumber()) {
+            mapped = byValue(rule.map(), value);
+        }
         if (mapped != null) {
             return mapped.deepCopy();
         }
@@ -262,6 +271,31 @@ public final class FieldMapper {
         };
     }
 
+    /**
+     * A number matches a key that is the same number ({@code 2.50} finds {@code "2.5"}, {@code 1} finds {@code "1.0"}):
+     * the key as written first, then its canonical text, then every key by value. Text matches text only.
+     */
+    private static JsonNode byValue(Map<String, JsonNode> map, JsonNode value) {
+        BigDecimal number = Numbers.exact(value);
+        if (number == null || !Numbers.withinLimits(number)) {
+            return null;
+        }
+        JsonNode mapped = map.get(Numbers.canonical(number));
+        if (mapped != null) {
+            return mapped;
+        }
+        for (Map.Entry<String, JsonNode> e : map.entrySet()) {
+            try {
+                if (Numbers.parse(e.getKey().strip()).compareTo(number) == 0) {
+                    return e.getValue();
+                }
+            } catch (ArithmeticException | NumberFormatException notANumber) {
+                // a key that is not a number cannot be this number
+            }
+        }
+        return null;
+    }
+
     private JsonNode coerce(String field, String path, FieldRule rule, JsonNode value) {
         if (value.isNull()) {
             return value;
@@ -273,23 +307,9 @@ public final class FieldMapper {
         }
         try {
             return switch (rule.type()) {
-                case "string" -> NODES.textNode(value.isNumber() ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText());
-                case "integer" -> {
-                    BigDecimal number = decimal(value);
-                    try {
-                        yield NODES.numberNode(number.toBigIntegerExact());
-                    } catch (ArithmeticException e) {
-                        throw new MappingException(field, path, "'" + value.asText() + "' is not a whole number");
-                    }
-                }
-                case "decimal" -> {
-                    BigDecimal number = decimal(value);
-                    if (rule.scale() != null) {
-                        number = number.setScale(rule.scale(), rule.rounding() == null ? RoundingMode.HALF_EVEN
-                                : RoundingMode.valueOf(rule.rounding().toUpperCase(Locale.ROOT)));
-                    }
-                    yield NODES.numberNode(number);
-                }
+                case "string" -> NODES.textNode(value.isNumber() ? number(field, path, value).toPlainString() : value.asText());
+                case "integer" -> integer(field, path, rule, value);
+                case "decimal" -> decimal(field, path, rule, value);
                 case "boolean" -> NODES.booleanNode(bool(field, path, value));
                 case "datetime" -> writeInstant(rule, instant(rule, value));
                 case "date" -> writeDate(rule, date(rule, value));
@@ -303,19 +323,90 @@ public final class FieldMapper {
         }
     }
 
+    // --- numbers: a conversion works on the exact value and fails rather than change a digit unasked ----------
+
+    /**
+     * The exact value of a JSON number, or of text in number syntax (ASCII digits, optional sign, point and exponent).
+     *
+     * @throws NumberFormatException      when the value is not a number
+     * @throws Numbers.LimitException     for text too long, or an exponent beyond any limit (an ArithmeticException)
+     */
     private static BigDecimal decimal(JsonNode value) {
         if (value.isNumber()) {
-            return value.decimalValue();
+            BigDecimal exact = Numbers.exact(value);
+            if (exact == null) {
+                throw new NumberFormatException("not finite");
+            }
+            return exact;
         }
-        if (value.isBoolean()) {
-            throw new NumberFormatException();
+        if (!value.isTextual()) {
+            throw new NumberFormatException("not a number");
         }
-        return new BigDecimal(value.asText().strip());
+        return Numbers.parse(value.asText().strip());
+    }
+
+    /** The exact number, within the limits a conversion takes ({@link Numbers}); else the record fails naming it. */
+    private static BigDecimal number(String field, String path, JsonNode value) {
+        try {
+            return Numbers.checkLimits(decimal(value));
+        } catch (NumberFormatException e) {
+            throw new MappingException(field, path, quoted(value) + " is not a number");
+        } catch (Numbers.LimitException e) {
+            throw new MappingException(field, path, quoted(value) + " " + e.getMessage() + " (see Numbers in docs/spec.md)");
+        }
+    }
+
+    /** A whole number as is; any other only with a declared {@code rounding} (UNNECESSARY: only whole numbers). */
+    private static JsonNode integer(String field, String path, FieldRule rule, JsonNode value) {
+        BigDecimal number = number(field, path, value);
+        RoundingMode mode = rule.rounding() == null ? null : rounding(rule);
+        try {
+            return Numbers.integerNode(mode == null ? number.toBigIntegerExact() : number.setScale(0, mode).toBigIntegerExact());
+        } catch (ArithmeticException e) {
+            throw new MappingException(field, path, quoted(value) + " is not a whole number"
+                    + (mode == null ? " (declare a rounding mode to round it)" : " (rounding " + mode + ")"));
+        }
+    }
+
+    /** The exact value; with {@code scale}, rounded once, from the exact value, by the rule's mode (default HALF_EVEN). */
+    private static JsonNode decimal(String field, String path, FieldRule rule, JsonNode value) {
+        BigDecimal number = number(field, path, value);
+        if (rule.scale() == null) {
+            return NODES.numberNode(number);
+        }
+        RoundingMode mode = rule.rounding() == null ? RoundingMode.HALF_EVEN : rounding(rule);
+        try {
+            return NODES.numberNode(number.setScale(rule.scale(), mode));
+        } catch (ArithmeticException e) {
+            throw new MappingException(field, path, quoted(value) + " has more than " + rule.scale()
+                    + " digits after the decimal point (rounding " + mode + ")");
+        }
+    }
+
+    private static RoundingMode rounding(FieldRule rule) {
+        return ROUNDING.computeIfAbsent(rule.rounding(), r -> RoundingMode.valueOf(r.toUpperCase(Locale.ROOT)));
+    }
+
+    /** A record's value in a reason: short, so a 1000-digit number does not fill the dead-letter queue. */
+    private static String quoted(JsonNode value) {
+        String text = value.asText();
+        return "'" + (text.length() <= 64 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)") + "'";
     }
 
     private static boolean bool(String field, String path, JsonNode value) {
         if (value.isBoolean()) {
             return value.booleanValue();
+        }
+        if (value.isNumber()) {
+            // 1 and 0 by value, as the texts "1" and "0" are: 1.0 is true; 2 is not a boolean
+            BigDecimal number = Numbers.exact(value);
+            if (number != null && number.signum() == 0) {
+                return false;
+            }
+            if (number != null && number.compareTo(BigDecimal.ONE) == 0) {
+                return true;
+            }
+            throw new MappingException(field, path, quoted(value) + " is not a boolean");
         }
         String text = value.asText().strip().toLowerCase(Locale.ROOT);
         return switch (text) {
@@ -396,11 +487,23 @@ public final class FieldMapper {
         Matcher m = TEMPLATE.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String text = Json.textAt(source, m.group(1));
+            String text = textOf(Json.at(source, m.group(1)));
             m.appendReplacement(out, Matcher.quoteReplacement(text == null ? "" : text));
         }
         m.appendTail(out);
         return out.toString().strip();
+    }
+
+    /**
+     * A scalar as template text, null when absent, null or not a scalar. A number in its digits as they arrived, in plain
+     * notation ({@code 0.00000001}, not {@code 1E-8}); beyond the conversion limits in exponent notation, which is as exact.
+     */
+    private static String textOf(JsonNode value) {
+        if (value == null || !value.isValueNode() || value.isNull()) {
+            return null;
+        }
+        BigDecimal number = Numbers.exact(value);
+        return number != null && Numbers.withinLimits(number) ? number.toPlainString() : value.asText();
     }
 
     private static void put(ObjectNode out, String field, JsonNode value) {

@@ -77,6 +77,7 @@ public final class Lineage {
             if (r.map() != null) steps.add("value map " + r.map().keySet() + " (unknown: " + (r.unknown() == null ? "reject" : r.unknown()) + ")");
             if (r.type() != null) {
                 String type = "as " + r.type();
+                if (r.scale() == null && r.rounding() != null) type += " " + r.rounding();
                 if (r.scale() != null) type += " scale " + r.scale() + " " + (r.rounding() == null ? "HALF_EVEN" : r.rounding());
                 if (r.format() != null || r.output() != null || r.zone() != null) {
                     type += " from " + (r.format() == null ? "iso" : r.format()) + " to " + (r.output() == null ? "iso" : r.output())

@@ -36,9 +36,12 @@ public final class SpecLoader {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(?::([^}]*))?}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
+    // Constants, defaults, examples and schemas hold numbers as written (12.50 stays 12.50, never a double), as Json does.
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
     private static final Logger LOG = Logger.getLogger(SpecLoader.class);
@@ -388,6 +391,8 @@ public final class SpecLoader {
             }
             if (rule.scale() != null && !"decimal".equals(rule.type())) {
                 p.add(at + ".scale", "only applies to type decimal");
+            } else if (rule.scale() != null && (rule.scale() < 0 || rule.scale() > dev.ferry.shared.json.Numbers.MAX_FRACTION_DIGITS)) {
+                p.add(at + ".scale", "must be 0 to " + dev.ferry.shared.json.Numbers.MAX_FRACTION_DIGITS + " digits, got " + rule.scale());
             }
             if (rule.rounding() != null) {
                 try {

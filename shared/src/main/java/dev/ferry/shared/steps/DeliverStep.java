@@ -8,6 +8,7 @@ import dev.ferry.shared.http.OutboundAuth;
 import dev.ferry.shared.http.StepFailure;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -162,7 +163,7 @@ public final class DeliverStep {
         headers.put("X-Ferry-Trace-Id", envelope.traceId());
         HttpCaller.Response response;
         try {
-            byte[] body = Json.writeBytes(envelope.payload());
+            byte[] body = Numbers.writeExact(envelope.payload()); // every number in the digits it arrived with
             String api = destinationApi(spec);
             var limits = spec.limits().destination();
             response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(),
@@ -280,7 +281,7 @@ public final class DeliverStep {
             HttpCaller.Response response;
             List<BulkRequests.ItemOutcome> items;
             try {
-                byte[] body = Json.writeBytes(BulkRequests.body(batch, chunk.stream().map(m -> m.envelope().payload()).toList()));
+                byte[] body = Numbers.writeExact(BulkRequests.body(batch, chunk.stream().map(m -> m.envelope().payload()).toList()));
                 response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(), method, url, headers, body));
                 items = BulkRequests.outcomes(batch, response, chunk.size(), target);
             } catch (RuntimeException e) {

@@ -74,4 +74,35 @@ class SpecExamplesTest {
         assertThat(results.get(1).problem()).contains("expected an error containing \"unknown value\"");
         assertThat(results.get(2).problem()).contains("unknown value 'b'").contains("does not contain \"not a number\"");
     }
+
+    @Test
+    void examplesCompareNumbersExactlyByValue() {
+        String yaml = """
+                name: precise
+                source: { recordId: /id, list: { url: "https://example.com/items" } }
+                schedule: rate(1 minute)
+                mapping:
+                  amount: { from: /amount, type: decimal, scale: 2 }
+                  raw: { from: /raw }
+                destination: { method: POST, url: "https://example.com/x" }
+                examples:
+                  - name: holds, the scale written or not
+                    input: { id: "1", amount: "12345678901234567.895", raw: 0.1234567890123456789 }
+                    output: { amount: 12345678901234567.9, raw: 0.12345678901234567890 }
+                  - name: one cent off at the 20th digit
+                    input: { id: "2", amount: "12345678901234567.895", raw: 1 }
+                    output: { amount: 12345678901234567.89, raw: 1 }
+                  - name: off at the 19th decimal
+                    input: { id: "3", amount: "1", raw: 0.1234567890123456789 }
+                    output: { amount: 1, raw: 0.1234567890123456788 }
+                """;
+        IntegrationSpec spec = new SpecLoader(k -> Optional.empty(), false).load("precise.yaml", yaml);
+
+        List<ExampleRunner.Result> results = new ExampleRunner().run(spec);
+
+        assertThat(results.get(0).problem()).isNull();
+        // as doubles, expected and actual were the same number in both of these
+        assertThat(results.get(1).problem()).contains("12345678901234567.89").contains("12345678901234567.90");
+        assertThat(results.get(2).problem()).contains("0.1234567890123456788").contains("0.1234567890123456789");
+    }
 }

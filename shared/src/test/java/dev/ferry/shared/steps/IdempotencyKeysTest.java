@@ -113,4 +113,62 @@ class IdempotencyKeysTest {
         assertThat(IdempotencyKeys.forRecord(templated("{/id}@{/v}"), "a", json("{\"id\": \"a$1\", \"v\": \"x\\\\y\"}")))
                 .isEqualTo("a$1@x\\y");
     }
+
+    // --- numbers: by value, exactly ----------------------------------------------------------------
+
+    static String digestKey(String json) throws Exception {
+        return IdempotencyKeys.forRecord(spec(null), "c-1", json(json));
+    }
+
+    @Test
+    void numericallyEqualContentGivesOneDigest() throws Exception {
+        String key = digestKey("{\"id\": \"c-1\", \"amount\": 10.5, \"n\": [1, 2]}");
+        for (String same : new String[] {"10.50", "10.500", "1.05E+1", "105E-1"}) {
+            assertThat(digestKey("{\"id\": \"c-1\", \"amount\": " + same + ", \"n\": [1, 2]}")).as(same).isEqualTo(key);
+        }
+        assertThat(digestKey("{\"id\": \"c-1\", \"amount\": 10.5, \"n\": [1.0, 2.00]}")).isEqualTo(key);
+        // a text is not a number
+        assertThat(digestKey("{\"id\": \"c-1\", \"amount\": \"10.5\", \"n\": [1, 2]}")).isNotEqualTo(key);
+    }
+
+    @Test
+    void amountsADoubleCouldNotTellApartGiveTwoDigests() throws Exception {
+        String[][] pairs = {{"12345678901234567.895", "12345678901234567.896"}, {"0.1234567890123456789", "0.1234567890123456788"},
+                {"9007199254740993", "9007199254740992"}, {"123456789012345678901234567890", "123456789012345678901234567891"},
+                {"1E-400", "0"}, {"1E+400", "1.0000000000000001E+400"}};
+        for (String[] pair : pairs) {
+            assertThat(digestKey("{\"id\": \"c-1\", \"amount\": " + pair[0] + "}")).as(pair[0] + " vs " + pair[1])
+                    .isNotEqualTo(digestKey("{\"id\": \"c-1\", \"amount\": " + pair[1] + "}"));
+        }
+    }
+
+    @Test
+    void theDigestOfARecordWithoutDecimalsIsTheOneEarlierVersionsMade() throws Exception {
+        JsonNode record = json("{\"id\": \"c-1\", \"seats\": 12, \"big\": 123456789012345678901234567890, \"name\": \"Ada\"}");
+        assertThat(IdempotencyKeys.forRecord(spec(null), "c-1", record))
+                .isEqualTo("c-1#" + IdempotencyKeys.digest(Json.writeSortedBytes(record)));
+        // a decimal in its shortest form too: 2.5 was written 2.5 when records were read as doubles
+        JsonNode decimal = json("{\"id\": \"c-1\", \"ratio\": 2.5}");
+        assertThat(IdempotencyKeys.forRecord(spec(null), "c-1", decimal)).isEqualTo("c-1#" + IdempotencyKeys.digest(
+                "{\"id\":\"c-1\",\"ratio\":2.5}"));
+    }
+
+    @Test
+    void aHostileExponentIsDigestedWithoutExpandingIt() throws Exception {
+        String key = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> digestKey("{\"id\": \"c-1\", \"amount\": 1E+999999999}"));
+        assertThat(key).isEqualTo("c-1#" + IdempotencyKeys.digest("{\"amount\":1E+999999999,\"id\":\"c-1\"}"));
+        assertThat(digestKey("{\"id\": \"c-1\", \"amount\": 10E+999999998}")).isEqualTo(key);
+    }
+
+    @Test
+    void numbersInKeyPartsAndVersionsAreTheirCanonicalText() throws Exception {
+        IntegrationSpec spec = templated("{/id}:{/rev}:{/amount}");
+        assertThat(IdempotencyKeys.forRecord(spec, "o-1", json("{\"id\": \"o-1\", \"rev\": 2.0, \"amount\": 12345678901234567.8950}")))
+                .isEqualTo("o-1:2:12345678901234567.895");
+        assertThat(IdempotencyKeys.forRecord(spec, "o-1", json("{\"id\": \"o-1\", \"rev\": 2, \"amount\": 0.00000001}")))
+                .isEqualTo("o-1:2:0.00000001");
+        assertThat(IdempotencyKeys.forRecord(spec("/rev"), "c-1", json("{\"id\": \"c-1\", \"rev\": 1.50}"))).isEqualTo("c-1@1.5");
+        assertThat(IdempotencyKeys.forRecord(spec("/rev"), "c-1", json("{\"id\": \"c-1\", \"rev\": 1E+3}"))).isEqualTo("c-1@1000");
+    }
 }
