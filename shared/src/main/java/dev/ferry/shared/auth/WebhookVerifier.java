@@ -269,6 +269,10 @@ public final class WebhookVerifier {
         } catch (NumberFormatException e) {
             return new Rejected("timestamp is not in epoch seconds");
         }
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            // Instant.ofEpochSecond would throw: a caller's header must get a rejection, not a server error.
+            return new Rejected("timestamp is not a time (beyond the year 1000000000)");
+        }
         int tolerance = sig.toleranceSeconds() == null ? DEFAULT_TOLERANCE_SECONDS : sig.toleranceSeconds();
         Duration skew = Duration.between(Instant.ofEpochSecond(seconds), clock.instant());
         if (skew.abs().getSeconds() > tolerance) {

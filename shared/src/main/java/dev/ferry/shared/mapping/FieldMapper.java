@@ -11,23 +11,24 @@ import dev.ferry.shared.json.Json;
 import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
+import dev.ferry.shared.time.DatePattern;
+import dev.ferry.shared.time.DateValueException;
+import dev.ferry.shared.time.EpochUnit;
+import dev.ferry.shared.time.Reading;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +48,7 @@ public final class FieldMapper {
 
     private static final Pattern TEMPLATE = Pattern.compile("\\{(/[^}]*)}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final Map<String, DateTimeFormatter> patterns = new ConcurrentHashMap<>();
+    private final Map<String, DatePattern> patterns = new ConcurrentHashMap<>();
     // Per spec value, not per record: zones and output paths are parsed once.
     private final Map<String, ZoneId> zones = new ConcurrentHashMap<>();
     private static final Map<String, String[]> PATHS = new ConcurrentHashMap<>();
@@ -311,8 +312,8 @@ public final class FieldMapper {
                 case "integer" -> integer(field, path, rule, value);
                 case "decimal" -> decimal(field, path, rule, value);
                 case "boolean" -> NODES.booleanNode(bool(field, path, value));
-                case "datetime" -> writeInstant(rule, instant(rule, value));
-                case "date" -> writeDate(rule, date(rule, value));
+                case "datetime" -> datetime(field, path, rule, value);
+                case "date" -> date(field, path, rule, value);
                 default -> throw new MappingException(field, path, "unknown type '" + rule.type() + "'");
             };
         } catch (NumberFormatException e) {
@@ -416,71 +417,87 @@ public final class FieldMapper {
         };
     }
 
+    // --- dates and times: read strictly (a day that does not exist fails, none is moved), written exactly ---
+
     private ZoneId zone(FieldRule rule) {
-        return rule.zone() == null ? ZoneOffset.UTC : zones.computeIfAbsent(rule.zone(), ZoneId::of);
-    }
-
-    private Instant instant(FieldRule rule, JsonNode value) {
-        String format = rule.format() == null ? "iso" : rule.format();
-        switch (format) {
-            case "unix-seconds":
-                return Instant.ofEpochSecond(decimal(value).longValueExact());
-            case "unix-millis":
-                return Instant.ofEpochMilli(decimal(value).longValueExact());
-            case "unix-micros": {
-                long micros = decimal(value).longValueExact();
-                return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-            }
-            case "iso": {
-                String text = value.asText().strip();
-                try {
-                    return OffsetDateTime.parse(text).toInstant();
-                } catch (DateTimeParseException noOffset) {
-                    try {
-                        return LocalDateTime.parse(text).atZone(zone(rule)).toInstant();
-                    } catch (DateTimeParseException noTime) {
-                        return LocalDate.parse(text).atStartOfDay(zone(rule)).toInstant();
-                    }
-                }
-            }
-            default: {
-                TemporalAccessor parsed = pattern(format).parse(value.asText().strip());
-                if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-                    return OffsetDateTime.from(parsed).toInstant();
-                }
-                if (parsed.isSupported(ChronoField.HOUR_OF_DAY)) {
-                    return LocalDateTime.from(parsed).atZone(zone(rule)).toInstant();
-                }
-                return LocalDate.from(parsed).atStartOfDay(zone(rule)).toInstant();
-            }
+        try {
+            return rule.zone() == null ? ZoneOffset.UTC : zones.computeIfAbsent(rule.zone(), ZoneId::of);
+        } catch (java.time.DateTimeException e) {
+            throw new DateValueException("zone '" + rule.zone() + "' is not a time zone");
         }
     }
 
-    private LocalDate date(FieldRule rule, JsonNode value) {
-        String format = rule.format() == null ? "iso" : rule.format();
-        if (format.equals("iso") && value.isTextual() && value.asText().strip().length() == 10) {
-            return LocalDate.parse(value.asText().strip());
+    private JsonNode datetime(String field, String path, FieldRule rule, JsonNode value) {
+        Instant instant = read(field, path, rule, value, r -> r.instant(zone(rule)));
+        String output = rule.output() == null ? "iso" : rule.output();
+        try {
+            EpochUnit unit = EpochUnit.of(output);
+            if (unit != null) {
+                BigInteger amount = unit.of(instant);
+                return amount.bitLength() < Long.SIZE ? NODES.numberNode(amount.longValue()) : NODES.numberNode(amount);
+            }
+            return NODES.textNode(pattern(output).write(instant, zone(rule)));
+        } catch (DateValueException e) {
+            throw new MappingException(field, path, "'" + shown(value) + "' (" + instant + ") cannot be written as " + output
+                    + ": " + e.getMessage());
         }
-        return instant(rule, value).atZone(zone(rule)).toLocalDate();
     }
 
-    private JsonNode writeInstant(FieldRule rule, Instant instant) {
+    private JsonNode date(String field, String path, FieldRule rule, JsonNode value) {
+        LocalDate day = read(field, path, rule, value, r -> r.date(zone(rule)));
         String output = rule.output() == null ? "iso" : rule.output();
-        return switch (output) {
-            case "unix-seconds" -> NODES.numberNode(instant.getEpochSecond());
-            case "unix-millis" -> NODES.numberNode(instant.toEpochMilli());
-            case "iso" -> NODES.textNode(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone(rule)).toOffsetDateTime()));
-            default -> NODES.textNode(pattern(output).format(instant.atZone(zone(rule))));
-        };
+        try {
+            return NODES.textNode(pattern(output).write(day));
+        } catch (DateValueException e) {
+            throw new MappingException(field, path, "'" + shown(value) + "' (" + day + ") cannot be written as " + output
+                    + ": " + e.getMessage());
+        }
     }
 
-    private JsonNode writeDate(FieldRule rule, LocalDate date) {
-        String output = rule.output() == null ? "iso" : rule.output();
-        return NODES.textNode(output.equals("iso") ? date.toString() : pattern(output).format(date));
+    /** The value read in the rule's format and completed by {@code resolve}; any failure names value, format and why. */
+    private <T> T read(String field, String path, FieldRule rule, JsonNode value, Function<Reading, T> resolve) {
+        String format = rule.format() == null ? "iso" : rule.format();
+        try {
+            EpochUnit unit = EpochUnit.of(format);
+            Reading reading = unit != null ? new Reading.Exact(unit.toInstant(epochAmount(value)))
+                    : pattern(format).read(value.asText().strip());
+            return resolve.apply(reading);
+        } catch (DateValueException e) {
+            throw new MappingException(field, path, "'" + shown(value) + "' is not a " + rule.type() + " in format " + format
+                    + ": " + e.getMessage());
+        }
     }
 
-    private DateTimeFormatter pattern(String pattern) {
-        return patterns.computeIfAbsent(pattern, p -> DateTimeFormatter.ofPattern(p, Locale.ROOT));
+    /** A Unix timestamp exactly as written: JSON numbers arrive as exact decimals, texts are read as decimals. */
+    private static BigDecimal epochAmount(JsonNode value) {
+        if (value.isNumber()) {
+            return value.decimalValue();
+        }
+        if (value.isTextual()) {
+            try {
+                return new BigDecimal(value.asText().strip());
+            } catch (NumberFormatException e) {
+                throw new DateValueException("not a number");
+            }
+        }
+        throw new DateValueException("not a number");
+    }
+
+    private DatePattern pattern(String pattern) {
+        if (pattern.equals("iso")) {
+            return DatePattern.ISO;
+        }
+        try {
+            return patterns.computeIfAbsent(pattern, DatePattern::of);
+        } catch (IllegalArgumentException e) {
+            throw new DateValueException("'" + pattern + "' is not a date-time pattern (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A value for a reason: as read (a number in Jackson's short form), long texts cut. */
+    private static String shown(JsonNode value) {
+        String text = value.asText();
+        return text.length() > 100 ? text.substring(0, 100) + "…" : text;
     }
 
     private static String render(String template, JsonNode source) {

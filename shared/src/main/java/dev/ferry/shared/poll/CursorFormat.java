@@ -1,23 +1,22 @@
 package dev.ferry.shared.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.time.DatePattern;
+import dev.ferry.shared.time.DateValueException;
+import dev.ferry.shared.time.EpochUnit;
+import dev.ferry.shared.time.Reading;
 
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.TemporalAccessor;
 
 /**
  * A timestamp in a source's own format: ISO-8601, Unix seconds or milliseconds, or a
- * {@link DateTimeFormatter} pattern, in the source's time zone. Ferry keeps cursors as UTC instants
- * and converts at the edge, so daylight-saving changes and offsets never shift a window.
+ * {@link java.time.format.DateTimeFormatter} pattern, in the source's time zone. Ferry keeps cursors as UTC
+ * instants and converts at the edge, so daylight-saving changes and offsets never shift a window. Values are
+ * read strictly (see {@link DatePattern}): a day that does not exist is an error, never the nearest day.
  */
 public final class CursorFormat {
 
@@ -27,12 +26,14 @@ public final class CursorFormat {
 
     private final String kind;
     private final ZoneId zone;
-    private final DateTimeFormatter pattern;
+    private final DatePattern pattern;
+    private final EpochUnit unit;
 
-    private CursorFormat(String kind, ZoneId zone, DateTimeFormatter pattern) {
+    private CursorFormat(String kind, ZoneId zone, DatePattern pattern, EpochUnit unit) {
         this.kind = kind;
         this.zone = zone;
         this.pattern = pattern;
+        this.unit = unit;
     }
 
     /** @throws IllegalArgumentException naming the bad zone or pattern */
@@ -44,14 +45,21 @@ public final class CursorFormat {
             throw new IllegalArgumentException("zone '" + zone + "' is not a time zone (use e.g. UTC, Europe/Berlin or +02:00)");
         }
         String f = format == null ? ISO : format;
-        if (f.equals(ISO) || f.equals(EPOCH_SECONDS) || f.equals(EPOCH_MILLIS)) {
-            return new CursorFormat(f, z, null);
-        }
-        try {
-            return new CursorFormat("pattern", z, DateTimeFormatter.ofPattern(f).withZone(z));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("format '" + f + "' is neither iso-8601, epoch-seconds, epoch-millis nor a valid"
-                    + " date-time pattern (" + e.getMessage() + ")");
+        switch (f) {
+            case ISO:
+                return new CursorFormat(f, z, DatePattern.ISO, null);
+            case EPOCH_SECONDS:
+                return new CursorFormat(f, z, null, EpochUnit.SECONDS);
+            case EPOCH_MILLIS:
+                return new CursorFormat(f, z, null, EpochUnit.MILLIS);
+            default:
+                // The cursor is written into queries and read from records: the pattern must do both.
+                String problem = DatePattern.problem(f, DatePattern.Use.READ);
+                if (problem != null) {
+                    throw new IllegalArgumentException("format '" + f + "' is neither iso-8601, epoch-seconds, epoch-millis"
+                            + " nor a usable date-time pattern: it " + problem);
+                }
+                return new CursorFormat("pattern", z, DatePattern.of(f), null);
         }
     }
 
@@ -59,58 +67,46 @@ public final class CursorFormat {
         return zone;
     }
 
-    /** The instant as the source writes it. */
+    /**
+     * The instant as the source writes it. A query bound in whole seconds or milliseconds is the instant's
+     * floor: reading from a little earlier repeats records (deliver skips them), it never misses one.
+     */
     public String format(Instant instant) {
         return switch (kind) {
             case EPOCH_SECONDS -> Long.toString(instant.getEpochSecond());
             case EPOCH_MILLIS -> Long.toString(instant.toEpochMilli());
-            case ISO -> zone.equals(ZoneOffset.UTC) ? instant.toString()
-                    : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
-            default -> pattern.format(instant);
+            case ISO -> zone.equals(ZoneOffset.UTC) ? instant.toString() : pattern.write(instant, zone);
+            default -> pattern.write(instant, zone);
         };
     }
 
     /**
      * A record's timestamp: an ISO value with an offset is taken as is; a zone-less one (or a pattern
-     * without zone) is read in the source's zone.
+     * without zone) is read in the source's zone (gaps and overlaps as {@link dev.ferry.shared.time.Dates#inZone}),
+     * a date alone at the day's start there.
      *
-     * @throws IllegalArgumentException when the value does not fit the format
+     * @throws IllegalArgumentException when the value does not fit the format, naming value, format and why
      */
     public Instant parse(JsonNode value) {
         String text = value.asText();
         try {
-            return switch (kind) {
-                case EPOCH_SECONDS -> instantOfSeconds(new BigDecimal(text));
-                case EPOCH_MILLIS -> Instant.ofEpochMilli(new BigDecimal(text).longValueExact());
-                case ISO -> parseIso(text);
-                default -> parsePattern(text);
-            };
-        } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a " + (kind.equals("pattern") ? "timestamp of the cursor's pattern" : kind)
-                    + " timestamp");
+            Reading reading = unit != null ? new Reading.Exact(unit.toInstant(amount(value))) : pattern.read(text.strip());
+            return reading.instant(zone);
+        } catch (DateValueException e) {
+            throw new IllegalArgumentException("'" + (text.length() > 100 ? text.substring(0, 100) + "…" : text)
+                    + "' is not a timestamp in the cursor's format " + (kind.equals("pattern") ? pattern.text() : kind)
+                    + ": " + e.getMessage());
         }
     }
 
-    private static Instant instantOfSeconds(BigDecimal seconds) {
-        long whole = seconds.longValue();
-        long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
-        return Instant.ofEpochSecond(whole, nanos);
-    }
-
-    private Instant parseIso(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeException withoutOffset) {
-            return LocalDateTime.parse(text).atZone(zone).toInstant();
+    private static BigDecimal amount(JsonNode value) {
+        if (value.isNumber()) {
+            return value.decimalValue();
         }
-    }
-
-    private Instant parsePattern(String text) {
-        TemporalAccessor parsed = pattern.parse(text);
         try {
-            return ZonedDateTime.from(parsed).toInstant();
-        } catch (DateTimeException dateOnly) {
-            return LocalDate.from(parsed).atStartOfDay(zone).toInstant();
+            return new BigDecimal(value.asText().strip());
+        } catch (NumberFormatException e) {
+            throw new DateValueException("not a number");
         }
     }
 }

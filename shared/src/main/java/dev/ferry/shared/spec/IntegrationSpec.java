@@ -184,8 +184,8 @@ public record IntegrationSpec(
      * @param type      string, integer, decimal, boolean, datetime or date
      * @param scale     decimals: digits after the point, with {@code rounding} (default HALF_EVEN)
      * @param format    how the source writes a date: iso (default), unix-seconds, unix-millis, unix-micros,
-     *                  or a java.time pattern
-     * @param output    how to write it: iso (default), unix-seconds, unix-millis, or a pattern
+     *                  or a java.time pattern, read strictly (a day that does not exist fails)
+     * @param output    how to write it: iso (default), unix-seconds, unix-millis, unix-micros, or a pattern
      * @param zone      zone the source's local date-times are in, and the output is normalised to (default UTC)
      * @param ifNull    when the value is null: keep (default), omit, default or reject
      * @param ifAbsent  when the path is absent: omit (default), null, default or reject

@@ -401,16 +401,7 @@ public final class SpecLoader {
                     p.add(at + ".rounding", "must be one of " + java.util.Arrays.toString(java.math.RoundingMode.values()));
                 }
             }
-            for (String f : new String[] {rule.format(), rule.output()}) {
-                if (f != null && !Set.of("iso", "unix-seconds", "unix-millis", "unix-micros").contains(f)) {
-                    try {
-                        java.time.format.DateTimeFormatter.ofPattern(f);
-                    } catch (IllegalArgumentException ex) {
-                        p.add(at + (f.equals(rule.format()) ? ".format" : ".output"), "'" + f + "' is neither iso, unix-seconds,"
-                                + " unix-millis, unix-micros nor a valid date-time pattern");
-                    }
-                }
-            }
+            checkDateFormats(p, at, rule);
             if (rule.zone() != null) {
                 try {
                     java.time.ZoneId.of(rule.zone());
@@ -424,6 +415,45 @@ public final class SpecLoader {
             }
             if (rule.each() != null) {
                 checkMapping(p, at + ".each", rulePointer + "/each", rule.each(), lookups);
+            }
+        }
+    }
+
+    private static final Set<String> EPOCH_UNITS = Set.of("unix-seconds", "unix-millis", "unix-micros");
+
+    /**
+     * format, output and zone shape dates only; a pattern must be able to do its job: an input pattern must read
+     * back what it writes (a complete date, hours with AM/PM), a date's output pattern must not ask for a time.
+     */
+    private static void checkDateFormats(Problems p, String at, IntegrationSpec.FieldRule rule) {
+        boolean date = "date".equals(rule.type());
+        if (!date && !"datetime".equals(rule.type())) {
+            for (String[] key : new String[][] {{"format", rule.format()}, {"output", rule.output()}, {"zone", rule.zone()}}) {
+                if (key[1] != null) {
+                    p.add(at + "." + key[0], "only applies to type datetime or date");
+                }
+            }
+            return;
+        }
+        if (rule.format() != null && !rule.format().equals("iso") && !EPOCH_UNITS.contains(rule.format())) {
+            String problem = dev.ferry.shared.time.DatePattern.problem(rule.format(), dev.ferry.shared.time.DatePattern.Use.READ);
+            if (problem != null) {
+                p.add(at + ".format", "'" + rule.format() + "' is neither iso, unix-seconds, unix-millis, unix-micros nor a"
+                        + " usable date-time pattern: it " + problem);
+            }
+        }
+        if (rule.output() != null && !rule.output().equals("iso")) {
+            if (EPOCH_UNITS.contains(rule.output())) {
+                if (date) {
+                    p.add(at + ".output", "'" + rule.output() + "' writes an instant; type date writes a day (iso or a date pattern)");
+                }
+            } else {
+                String problem = dev.ferry.shared.time.DatePattern.problem(rule.output(), date
+                        ? dev.ferry.shared.time.DatePattern.Use.WRITE_DATE : dev.ferry.shared.time.DatePattern.Use.WRITE_INSTANT);
+                if (problem != null) {
+                    p.add(at + ".output", "'" + rule.output() + "' is neither iso" + (date ? "" : ", unix-seconds, unix-millis, unix-micros")
+                            + " nor a usable " + (date ? "date" : "date-time") + " pattern: it " + problem);
+                }
             }
         }
     }
