@@ -15,6 +15,7 @@ import dev.ferry.shared.replay.Replayer;
 import dev.ferry.shared.resilience.RateLimiter;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.secrets.SecretsProvider;
+import dev.ferry.shared.spec.ApiRegistry;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.SpecLoader;
 import dev.ferry.shared.steps.DeliverStep;
@@ -58,12 +59,25 @@ public final class FerryRuntime {
 
     public synchronized IntegrationRegistry integrations() {
         if (integrations == null) {
-            List<Path> dirs = config.get(FerryConfig.INTEGRATIONS_DIR)
-                    .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList())
-                    .orElse(List.of());
-            integrations = IntegrationRegistry.load(new SpecLoader(config::get, config.localMode()), dirs);
+            List<Path> dirs = paths(FerryConfig.INTEGRATIONS_DIR);
+            SpecLoader loader = new SpecLoader(config::get, config.localMode());
+            // APIs first: integrations refer to them by name. Beside each integrations directory unless configured.
+            integrations = config.get(FerryConfig.APIS_DIR).isPresent()
+                    ? IntegrationRegistry.load(loader, paths(FerryConfig.APIS_DIR), dirs)
+                    : IntegrationRegistry.load(loader, dirs);
         }
         return integrations;
+    }
+
+    /** The declared APIs ({@code apis/}), loaded with the integrations. */
+    public synchronized ApiRegistry apis() {
+        return integrations().apis();
+    }
+
+    private List<Path> paths(String setting) {
+        return config.get(setting)
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList())
+                .orElse(List.of());
     }
 
     public synchronized QueueSender queueSender() {

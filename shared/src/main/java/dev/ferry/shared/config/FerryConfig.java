@@ -22,6 +22,8 @@ public final class FerryConfig {
     public static final String IDEMPOTENCY_TABLE = "ferry.table.idempotency";
     public static final String STATE_TABLE = "ferry.table.state";
     public static final String INTEGRATIONS_DIR = "ferry.integrations.dir";
+    /** Directories of API declarations (comma-separated); default: the {@code apis/} beside each integrations directory. */
+    public static final String APIS_DIR = "ferry.apis.dir";
     public static final String LOCAL_MODE = "ferry.local-mode";
     public static final String MAX_ATTEMPTS = "ferry.retry.max-attempts";
     public static final String RETRY_BASE_DELAY = "ferry.retry.base-delay-seconds";

@@ -83,9 +83,37 @@ public final class ResilientCalls {
      * claim), so a record that must wait is deferred before it cost anything.
      */
     public void reserve(String api, ApiLimits limits) {
-        if (limits != null && limits.requestsPerSecond() != null) {
-            takeToken(api, limits);
+        if (limits != null && budgeted(limits)) {
+            takeTokens(api, limits);
             reserved.set(api);
+        }
+    }
+
+    /**
+     * The API-wide limits a call runs under: for an API declared in {@code apis/}, the API's own (one budget, one
+     * circuit, one timeout for every integration calling it); for an inline one, the section's.
+     */
+    private static ApiLimits whole(String api, ApiLimits limits) {
+        return limits.within() != null ? limits.within() : limits;
+    }
+
+    /** The name of the API-wide budget and circuit. */
+    private static String sharedName(String api, ApiLimits limits) {
+        return limits.within() != null ? limits.within().api() : api;
+    }
+
+    private static boolean budgeted(ApiLimits limits) {
+        return limits.requestsPerSecond() != null || (limits.within() != null && limits.within().requestsPerSecond() != null);
+    }
+
+    /** A token of the API's budget, and of this integration's share of it where the spec narrows the rate. */
+    private void takeTokens(String api, ApiLimits limits) {
+        ApiLimits whole = limits.within();
+        if (whole != null && whole.requestsPerSecond() != null) {
+            takeToken(whole.api(), whole);
+        }
+        if (limits.requestsPerSecond() != null) {
+            takeToken(api, limits);
         }
     }
 
@@ -98,13 +126,15 @@ public final class ResilientCalls {
         if (limits == null) {
             return unchecked(call);
         }
-        Guard shared = guards.computeIfAbsent(api, k -> sharedGuard(k, limits));
+        ApiLimits whole = whole(api, limits);
+        String sharedName = sharedName(api, limits);
+        Guard shared = guards.computeIfAbsent(sharedName, k -> sharedGuard(k, whole));
         // Every request, quick retries included, spends a token of the shared budget.
         Callable<HttpCaller.Response> guarded = () -> {
             if (api.equals(reserved.get())) {
                 reserved.remove();
-            } else if (limits.requestsPerSecond() != null) {
-                takeToken(api, limits);
+            } else if (budgeted(limits)) {
+                takeTokens(api, limits);
             }
             return shared.call(call, HttpCaller.Response.class);
         };
@@ -124,18 +154,18 @@ public final class ResilientCalls {
             }
             return guarded.call();
         } catch (CircuitBreakerOpenException e) {
-            int wait = seconds(circuitDelayMs(limits));
-            throw new StepFailure(FailureKind.RETRYABLE, "circuit breaker for " + api + " is open after repeated failures;"
+            int wait = seconds(circuitDelayMs(whole));
+            throw new StepFailure(FailureKind.RETRYABLE, "circuit breaker for " + sharedName + " is open after repeated failures;"
                     + " retrying in " + wait + "s", null, null).retryAfterSeconds(wait).deferred();
         } catch (BulkheadException e) {
-            throw new StepFailure(FailureKind.RETRYABLE, api + " already has " + limits.concurrency()
+            throw new StepFailure(FailureKind.RETRYABLE, sharedName + " already has " + whole.concurrency()
                     + " calls in flight from this instance", null, null).retryAfterSeconds(1).deferred();
         } catch (TimeoutException e) {
-            throw StepFailure.retryable("call to " + api + " timed out after " + timeoutMs(limits) + " ms");
+            throw StepFailure.retryable("call to " + sharedName + " timed out after " + timeoutMs(whole) + " ms");
         } catch (StepFailure f) {
             if (f.kind() == FailureKind.THROTTLED && f.httpStatus() != null && f.retryAfterSeconds() != null
-                    && limits.requestsPerSecond() != null) { // the API's own Retry-After, not our budget's wait
-                limiter().pauseUntil(api, clock.millis() + f.retryAfterSeconds() * 1000L);
+                    && whole.requestsPerSecond() != null) { // the API's own Retry-After, not our budget's wait
+                limiter().pauseUntil(sharedName, clock.millis() + f.retryAfterSeconds() * 1000L);
             }
             throw f;
         } catch (RuntimeException e) {
@@ -151,13 +181,14 @@ public final class ResilientCalls {
 
     /** Reads the API's own budget headers after a success, so this instance slows down in time. */
     public void observe(String api, ApiLimits limits, HttpCaller.Response response) {
-        if (limits == null || limits.requestsPerSecond() == null) {
+        if (limits == null || whole(api, limits).requestsPerSecond() == null) {
             return;
         }
+        String sharedName = sharedName(api, limits);
         OptionalLong pause = RateLimitHeaders.pauseMillis(response.headers(), clock.millis());
         if (pause.isPresent()) {
-            limiter().pauseUntil(api, clock.millis() + pause.getAsLong());
-            LOG.infof("%s reports its budget spent; pausing calls for %d ms", api, pause.getAsLong());
+            limiter().pauseUntil(sharedName, clock.millis() + pause.getAsLong());
+            LOG.infof("%s reports its budget spent; pausing calls for %d ms", sharedName, pause.getAsLong());
         }
     }
 

@@ -26,8 +26,14 @@ public final class IntegrationRegistry {
     private static final String CLASSPATH_DIR = "ferry/integrations/";
 
     private final Map<String, IntegrationSpec> byName;
+    private final ApiRegistry apis;
 
     public IntegrationRegistry(Collection<IntegrationSpec> specs) {
+        this(specs, ApiRegistry.EMPTY);
+    }
+
+    public IntegrationRegistry(Collection<IntegrationSpec> specs, ApiRegistry apis) {
+        this.apis = apis;
         Map<String, IntegrationSpec> map = new TreeMap<>();
         for (IntegrationSpec spec : specs) {
             if (map.put(spec.name(), spec) != null) {
@@ -49,8 +55,35 @@ public final class IntegrationRegistry {
         return byName.values();
     }
 
-    /** Loads from the given directories when any are given, else from the classpath. */
+    /** The declared APIs the integrations refer to. */
+    public ApiRegistry apis() {
+        return apis;
+    }
+
+    /**
+     * Loads the APIs and then the integrations that refer to them: from the given directories when any are given
+     * (the APIs from the {@code apis/} beside each integrations directory), else both from the classpath.
+     */
     public static IntegrationRegistry load(SpecLoader loader, List<Path> directories) {
+        List<Path> apiDirs = directories.stream().map(d -> d.toAbsolutePath().normalize().resolveSibling("apis")).distinct().toList();
+        return load(loader, apiDirs, directories);
+    }
+
+    /** As {@link #load(SpecLoader, List)}, with the APIs' directories named (none: from the classpath). */
+    public static IntegrationRegistry load(SpecLoader loader, List<Path> apiDirectories, List<Path> directories) {
+        ApiRegistry apis = ApiRegistry.load(loader, apiDirectories);
+        IntegrationRegistry registry = loadIntegrations(loader.withApis(apis), directories);
+        registry = new IntegrationRegistry(registry.all(), apis);
+        for (String warning : apis.unused(registry.all())) {
+            LOG.warn(warning);
+        }
+        return registry;
+    }
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IntegrationRegistry.class);
+
+    /** Loads from the given directories when any are given, else from the classpath. */
+    private static IntegrationRegistry loadIntegrations(SpecLoader loader, List<Path> directories) {
         List<String> problems = new ArrayList<>();
         List<IntegrationSpec> specs = new ArrayList<>();
         if (directories.isEmpty()) {

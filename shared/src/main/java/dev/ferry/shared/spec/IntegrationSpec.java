@@ -47,14 +47,21 @@ public record IntegrationSpec(
      * @param list     how to poll for records (schedule)
      * @param idempotencyKey optional template of the idempotency key instead of id + version, with {@code {/pointer}}
      *                 parts, e.g. {@code "{/id}@{/updated_at}#{/revision}"}, for records whose change is not one field
+     * @param api      the declared API ({@code apis/NAME.yaml}) the source is: its base URL, auth and limits;
+     *                 {@code get.url} and {@code list.url} are then paths relative to its base URL
      */
     public record Source(String recordId, String version, Auth auth, Get get, ListRequest list, JsonNode schema,
-                         String idempotencyKey) {
+                         String idempotencyKey, String api) {
         /** {@code {/pointer}} parts of an {@code idempotencyKey} template. */
         public static final java.util.regex.Pattern KEY_PART = java.util.regex.Pattern.compile("\\{(/[^}]*)}");
 
         public Source(String recordId, String version, Auth auth, Get get, ListRequest list) {
-            this(recordId, version, auth, get, list, null, null);
+            this(recordId, version, auth, get, list, null, null, null);
+        }
+
+        public Source(String recordId, String version, Auth auth, Get get, ListRequest list, JsonNode schema,
+                      String idempotencyKey) {
+            this(recordId, version, auth, get, list, schema, idempotencyKey, null);
         }
     }
 
@@ -234,15 +241,21 @@ public record IntegrationSpec(
      * @param maxEntries cached values per lookup and function instance (default 10000)
      * @param missing    a value the API does not know: reject (default; the record fails, permanently) or null
      * @param limits     resilience and rate limits for this API, as limits.source/destination
+     * @param api        the declared API asked ({@code apis/NAME.yaml}); {@code url} is then a path relative to its base URL
      */
     public record Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries,
-                         @JsonSetter(nulls = Nulls.SET) String missing, ApiLimits limits) {
+                         @JsonSetter(nulls = Nulls.SET) String missing, ApiLimits limits, String api) {
         // YAML reads `missing: null` as a null, not as the word; SpecLoader tells it from an absent key
         // (Nulls.SET marks the explicit null as a value for the generated JSON Schema too).
 
         /** The same lookup with another {@code missing} policy. */
         public Lookup withMissing(String policy) {
-            return new Lookup(url, auth, path, ttlSeconds, maxEntries, policy, limits);
+            return new Lookup(url, auth, path, ttlSeconds, maxEntries, policy, limits, api);
+        }
+
+        public Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries, String missing,
+                      ApiLimits limits) {
+            this(url, auth, path, ttlSeconds, maxEntries, missing, limits, null);
         }
 
         public static final int DEFAULT_TTL_SECONDS = 300;
@@ -273,15 +286,22 @@ public record IntegrationSpec(
      * @param nulls  destination-wide null policy for fields that declare none: keep (default) or omit
      * @param schema JSON Schema every mapped record must satisfy before it is sent
      * @param batch  optional: send records to a bulk endpoint, many per request, instead of one call each
+     * @param api    the declared API the records go to ({@code apis/NAME.yaml}); {@code url} and {@code batch.url} are
+     *               then paths relative to its base URL
      */
     public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls,
-                              JsonNode schema, Batch batch) {
+                              JsonNode schema, Batch batch, String api) {
         public Destination {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
 
         public Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls, JsonNode schema) {
-            this(method, url, auth, headers, nulls, schema, null);
+            this(method, url, auth, headers, nulls, schema, null, null);
+        }
+
+        public Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls, JsonNode schema,
+                           Batch batch) {
+            this(method, url, auth, headers, nulls, schema, batch, null);
         }
     }
 
@@ -331,7 +351,22 @@ public record IntegrationSpec(
      * @param circuitBreaker    when to stop calling an API that keeps failing
      */
     public record ApiLimits(String api, Double requestsPerSecond, Integer burst, Integer timeoutMs, Integer retries,
-                            Integer retryDelayMs, Integer concurrency, CircuitBreaker circuitBreaker) {
+                            Integer retryDelayMs, Integer concurrency, CircuitBreaker circuitBreaker,
+                            @com.fasterxml.jackson.annotation.JsonIgnore ApiLimits within) {
+
+        public ApiLimits(String api, Double requestsPerSecond, Integer burst, Integer timeoutMs, Integer retries,
+                         Integer retryDelayMs, Integer concurrency, CircuitBreaker circuitBreaker) {
+            this(api, requestsPerSecond, burst, timeoutMs, retries, retryDelayMs, concurrency, circuitBreaker, null);
+        }
+
+        /**
+         * The declared API's own limits this integration's share sits inside (set when a spec refers to an API in
+         * {@code apis/}, never written in YAML): its budget, circuit, timeout and concurrency are the API's,
+         * shared by every integration that calls it; this record's rate, if any, is one integration's part of it.
+         */
+        public ApiLimits within() {
+            return within;
+        }
     }
 
     /**

@@ -49,10 +49,75 @@ public final class SpecLoader {
     private final Function<String, Optional<String>> settings;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final boolean localMode;
+    private final ApiRegistry apis;
 
     public SpecLoader(Function<String, Optional<String>> settings, boolean localMode) {
+        this(settings, localMode, ApiRegistry.EMPTY);
+    }
+
+    /** A loader whose integrations may refer to the declared {@code apis}. */
+    public SpecLoader(Function<String, Optional<String>> settings, boolean localMode, ApiRegistry apis) {
         this.settings = settings;
         this.localMode = localMode;
+        this.apis = apis;
+    }
+
+    /** The same settings, resolving integrations' references against {@code apis}. */
+    public SpecLoader withApis(ApiRegistry apis) {
+        return new SpecLoader(settings, localMode, apis);
+    }
+
+    /** Reads one API declaration ({@code apis/NAME.yaml}) and checks it; see {@link ApiSpec}. */
+    public ApiSpec loadApi(String file, String yaml) {
+        List<String> problems = new ArrayList<>();
+        String resolved = resolvePlaceholders(file, yaml, problems);
+        if (problems.isEmpty()) {
+            LiteralCredentials.find(file, resolved, YAML.getFactory(), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        ApiSpec api;
+        try {
+            api = YAML.readValue(resolved, ApiSpec.class);
+        } catch (JsonMappingException e) {
+            throw new SpecException(List.of(describe(file, resolved, e)));
+        } catch (IOException e) {
+            throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+        }
+        if (api == null) {
+            throw new SpecException(List.of(file + ": the file is empty"));
+        }
+        Problems p = new Problems(file, resolved, problems, true);
+        int warned = warnings.size();
+        if (api.name() == null) {
+            p.add("name", "is required");
+        } else if (!NAME.matcher(api.name()).matches()) {
+            p.add("name", "'" + api.name() + "' must be lower-case letters, digits and '-', starting with a letter");
+        }
+        checkUrl(p, "baseUrl", api.baseUrl());
+        if (api.baseUrl() != null && (api.baseUrl().contains("?") || api.baseUrl().contains("{"))) {
+            p.addAt("baseUrl", "must be the API's root, without a query or {placeholders}");
+        }
+        checkAuth(p, "auth", api.auth());
+        ApiReferences.checkApiLimits(p, api);
+        if (api.rateLimitHeaders() != null && !Set.of("auto", "none").contains(api.rateLimitHeaders())) {
+            p.addAt("rateLimitHeaders", "must be auto or none, got '" + api.rateLimitHeaders() + "'");
+        }
+        if (api.pagination() != null) {
+            var probe = new IntegrationSpec.ListRequest("https://probe.invalid/", "/", api.pagination(), null);
+            dev.ferry.shared.poll.ListPlan.problems(probe).forEach(problem -> p.addAt(problem[0].replace("source.list.", ""), problem[1]));
+        }
+        if (api.health() != null && !api.health().startsWith("/")) {
+            p.addAt("health", "must be a path relative to baseUrl, starting with '/'");
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        for (String warning : warnings.subList(warned, warnings.size())) {
+            LOG.warn(warning);
+        }
+        return api;
     }
 
     /** What the specs loaded so far do that works but should be fixed (e.g. static credentials without rotation). */
@@ -86,6 +151,10 @@ public final class SpecLoader {
             throw new SpecException(List.of(file + ": the file is empty"));
         }
         int warned = warnings.size();
+        spec = new ApiReferences(apis).resolve(spec, new Problems(file, resolved, problems));
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
         check(file, resolved, spec, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
@@ -681,10 +750,15 @@ public final class SpecLoader {
         }
     }
 
-    private record Problems(String file, String yaml, List<String> list) {
+    record Problems(String file, String yaml, List<String> list, boolean everyLine) {
+        Problems(String file, String yaml, List<String> list) {
+            this(file, yaml, list, false);
+        }
+
         void add(String path, String problem) {
-            // Lookups' problems carry the line (their names hold no dots, so the path is a pointer).
-            String line = path.startsWith("lookups.") ? lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
+            // Lookups' problems carry the line (their names hold no dots, so the path is a pointer); so do an API
+            // file's, whose keys are all plain.
+            String line = everyLine || path.startsWith("lookups.") ? lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
             list.add(file + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
         }
 

@@ -44,6 +44,9 @@ public final class SpecSchema {
         node.put("additionalProperties", false);
         ObjectNode properties = node.putObject("properties");
         for (RecordComponent c : type.getRecordComponents()) {
+            if (ignored(type, c)) {
+                continue; // compiled at load, never written in YAML (e.g. ApiLimits.within)
+            }
             JsonProperty renamed = c.getAccessor().getAnnotation(JsonProperty.class);
             if (renamed == null) {
                 renamed = fieldAnnotation(type, c.getName());
@@ -59,6 +62,31 @@ public final class SpecSchema {
             properties.set(name, property);
         }
         return node;
+    }
+
+    private static boolean ignored(Class<?> type, RecordComponent c) {
+        try {
+            return c.getAccessor().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)
+                    || type.getDeclaredField(c.getName()).isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class);
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
+    }
+
+    /** The schema of an API declaration ({@code apis/NAME.yaml}), shipped as {@code docs/schema/api.schema.json}. */
+    public static ObjectNode generateApi() {
+        ObjectNode schema = NODES.objectNode();
+        schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        schema.put("$id", "https://ferry.dev/schema/api.schema.json");
+        schema.put("title", "Ferry API declaration");
+        schema.put("description", "One external API, declared once and referred to by name from integrations: base URL, "
+                + "auth, limits, rate-limit headers, paging, health. Generated from dev.ferry.shared.spec.ApiSpec; see docs/spec.md.");
+        ObjectNode defs = NODES.objectNode();
+        ObjectNode root = record(ApiSpec.class, defs);
+        root.putArray("required").add("name").add("baseUrl");
+        schema.setAll(root);
+        schema.set("$defs", defs);
+        return schema;
     }
 
     private static JsonProperty fieldAnnotation(Class<?> type, String component) {

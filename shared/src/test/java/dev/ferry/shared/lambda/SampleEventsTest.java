@@ -42,7 +42,9 @@ class SampleEventsTest {
     static IntegrationSpec sandboxContacts() throws IOException {
         Path path = Path.of("../sandbox/integrations/sandbox-contacts.yaml");
         Map<String, String> settings = Map.of("sandbox.crm.url", "http://127.0.0.1:1", "sandbox.billing.url", "http://127.0.0.1:2");
-        return new SpecLoader(k -> Optional.ofNullable(settings.get(k)), true).load(path.toString(), Files.readString(path));
+        SpecLoader loader = new SpecLoader(k -> Optional.ofNullable(settings.get(k)), true);
+        var apis = dev.ferry.shared.spec.ApiRegistry.load(loader, java.util.List.of(Path.of("../sandbox/apis")));
+        return loader.withApis(apis).load(path.toString(), Files.readString(path));
     }
 
     static HttpApiEvent webhook(String file) throws IOException {

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LineageTest {
 
     static IntegrationSpec spec(String name) throws Exception {
-        return new SpecLoader(k -> Optional.empty(), true).load(name + ".yaml",
-                Files.readString(Path.of("../integrations/" + name + ".yaml")));
+        SpecLoader loader = new SpecLoader(k -> Optional.empty(), true);
+        var apis = dev.ferry.shared.spec.ApiRegistry.load(loader, java.util.List.of(Path.of("../apis")));
+        return loader.withApis(apis).load(name + ".yaml", Files.readString(Path.of("../integrations/" + name + ".yaml")));
     }
 
     @Test

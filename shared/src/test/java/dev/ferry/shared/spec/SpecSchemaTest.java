@@ -32,6 +32,30 @@ class SpecSchemaTest {
                 .isEqualTo(generated);
     }
 
+    static final Path SHIPPED_API = Path.of("../docs/schema/api.schema.json");
+
+    @Test
+    void theShippedApiSchemaIsTheGeneratedOneAndEveryApiSatisfiesIt() throws Exception {
+        String generated = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(SpecSchema.generateApi()) + "\n";
+        if (System.getenv("FERRY_WRITE_SCHEMA") != null) {
+            Files.writeString(SHIPPED_API, generated);
+        }
+        assertThat(Files.readString(SHIPPED_API))
+                .as("docs/schema/api.schema.json is stale: run FERRY_WRITE_SCHEMA=1 ./mvnw -pl shared test -Dtest=SpecSchemaTest")
+                .isEqualTo(generated);
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SpecSchema.generateApi());
+        List<Path> apis = new ArrayList<>();
+        for (String dir : List.of("../apis", "../sandbox/apis")) {
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                files.filter(f -> f.toString().endsWith(".yaml")).forEach(apis::add);
+            }
+        }
+        assertThat(apis).hasSizeGreaterThanOrEqualTo(5);
+        for (Path api : apis) {
+            assertThat(schema.validate(new YAMLMapper().readTree(Files.readString(api)))).as(api.toString()).isEmpty();
+        }
+    }
+
     @Test
     void everySpecInTheRepoSatisfiesIt() throws Exception {
         JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SpecSchema.generate());

@@ -1,0 +1,139 @@
+package dev.ferry.shared.spec;
+
+import dev.ferry.shared.config.ConfigurationException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The APIs this deployment declares ({@code apis/*.yaml}), loaded and checked once at start, before the
+ * integrations that refer to them. On Lambda they come from the function's classpath ({@code ferry/apis/index.txt},
+ * written by the build); locally from one or more directories.
+ */
+public final class ApiRegistry {
+
+    public static final ApiRegistry EMPTY = new ApiRegistry(Map.of());
+    private static final String CLASSPATH_DIR = "ferry/apis/";
+
+    /** Each API with the file that declares it. */
+    private final Map<String, Declared> byName;
+
+    private record Declared(ApiSpec api, String file) {
+    }
+
+    private ApiRegistry(Map<String, Declared> byName) {
+        this.byName = java.util.Collections.unmodifiableMap(new TreeMap<>(byName));
+    }
+
+    public Optional<ApiSpec> find(String name) {
+        return Optional.ofNullable(name).map(byName::get).map(Declared::api);
+    }
+
+    public Collection<ApiSpec> all() {
+        return byName.values().stream().map(Declared::api).toList();
+    }
+
+    public Set<String> names() {
+        return byName.keySet();
+    }
+
+    /** Where an API is declared, for messages ("apis/billing.yaml"). */
+    public String fileOf(String name) {
+        Declared d = byName.get(name);
+        return d == null ? "apis/" + name + ".yaml" : d.file();
+    }
+
+    /** Declared APIs no integration refers to: worth a warning (a stale declaration, or a typo in a reference). */
+    public List<String> unused(Collection<IntegrationSpec> integrations) {
+        Set<String> used = new HashSet<>();
+        for (IntegrationSpec spec : integrations) {
+            if (spec.source() != null && spec.source().api() != null) used.add(spec.source().api());
+            if (spec.destination() != null && spec.destination().api() != null) used.add(spec.destination().api());
+            spec.lookups().values().stream().filter(l -> l != null && l.api() != null).forEach(l -> used.add(l.api()));
+        }
+        return byName.entrySet().stream().filter(e -> !used.contains(e.getKey()))
+                .map(e -> e.getValue().file() + ": API '" + e.getKey() + "' is declared but no integration refers to it").toList();
+    }
+
+    /** Loads from the given directories when any are given, else from the classpath. Problems name file and line. */
+    public static ApiRegistry load(SpecLoader loader, List<Path> directories) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Declared> apis = new TreeMap<>();
+        if (directories.isEmpty()) {
+            for (String file : classpathIndex()) {
+                String text = classpathText(CLASSPATH_DIR + file)
+                        .orElseThrow(() -> new ConfigurationException("API " + file + " is in the index but not on the classpath"));
+                collect(loader, "apis/" + file, text, apis, problems);
+            }
+        } else {
+            for (Path dir : directories) {
+                for (Path file : yamlFiles(dir)) {
+                    try {
+                        collect(loader, file.toString(), Files.readString(file, StandardCharsets.UTF_8), apis, problems);
+                    } catch (IOException e) {
+                        problems.add(file + ": cannot be read: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        return new ApiRegistry(apis);
+    }
+
+    private static void collect(SpecLoader loader, String file, String text, Map<String, Declared> apis, List<String> problems) {
+        try {
+            ApiSpec api = loader.loadApi(file, text);
+            String expected = Path.of(file).getFileName().toString().replaceFirst("\\.yaml$", "");
+            if (!expected.equals(api.name())) {
+                problems.add(file + ":" + SpecLoader.lineOf(text, "/name").orElse(1) + ": name: '" + api.name()
+                        + "' must match the file name '" + expected + "'");
+            }
+            Declared before = apis.putIfAbsent(api.name(), new Declared(api, file));
+            if (before != null) {
+                problems.add(file + ": name: API '" + api.name() + "' is declared twice (also in " + before.file() + ")");
+            }
+        } catch (SpecException e) {
+            problems.addAll(e.problems());
+        }
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of(); // a deployment may declare no APIs
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> classpathIndex() {
+        return classpathText(CLASSPATH_DIR + "index.txt").stream()
+                .flatMap(String::lines).map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    private static Optional<String> classpathText(String resource) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = (cl != null ? cl : ApiRegistry.class.getClassLoader()).getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
