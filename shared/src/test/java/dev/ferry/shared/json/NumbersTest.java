@@ -39,6 +39,12 @@ class NumbersTest {
     }
 
     @Test
+    void theExactWriterWritesEverythingElseAsJsonDoes() throws Exception {
+        JsonNode node = json("{\"a\":null,\"b\":[],\"c\":{},\"d\":true,\"e\":\"x\\\"y\",\"f\":[1,2.50,-3]}");
+        assertThat(new String(Numbers.writeExact(node), StandardCharsets.UTF_8)).isEqualTo(Json.write(node));
+    }
+
+    @Test
     void theExactWriterKeepsTheQueueSafeEscapes() throws Exception {
         JsonNode node = json("{\"s\":\"a\\ud800b\uFFFF\",\"n\":0.00000001}");
         String text = new String(Numbers.writeExact(node), StandardCharsets.UTF_8);

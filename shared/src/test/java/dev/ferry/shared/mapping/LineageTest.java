@@ -34,6 +34,13 @@ class LineageTest {
     }
 
     @Test
+    void anIntegerWithARoundingModeSaysHowItRounds() {
+        IntegrationSpec.FieldRule rule = new IntegrationSpec.FieldRule("/units", null, null, null, null, null, null, null, null,
+                null, null, null, null, "integer", null, "HALF_UP", null, null, null, null, null, null, null);
+        assertThat(Lineage.of(Map.of("units", rule)).get("units").conversions()).containsExactly("as integer HALF_UP");
+    }
+
+    @Test
     void nestedItemsAndTheFieldsOfOneRecord() throws Exception {
         IntegrationSpec orders = spec("orders-shipments");
         assertThat(Lineage.of(orders.mapping()).get("lines[].sku").source()).isEqualTo("/line_items/*/sku");
