@@ -305,6 +305,11 @@ public final class FakeApi implements AutoCloseable {
                     body.getBytes(StandardCharsets.UTF_8), Duration.ZERO);
         }
 
+        /** An answer of exactly these bytes (e.g. a body that is not valid UTF-8), with this content type. */
+        public static Reply bytes(int status, String contentType, byte[] body) {
+            return new Reply(status, List.of(Map.entry("Content-Type", contentType)), body.clone(), Duration.ZERO);
+        }
+
         /** An answer without a body. */
         public static Reply status(int status) {
             return new Reply(status, List.of(), new byte[0], Duration.ZERO);

@@ -3,7 +3,6 @@ package dev.ferry.webhook;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.ferry.shared.FerryRuntime;
-import dev.ferry.shared.lambda.HttpApiEvent;
 import dev.ferry.shared.lambda.HttpApiResponse;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.steps.WebhookStep;
@@ -34,15 +33,13 @@ public class WebhookFunction implements RequestStreamHandler {
         this.step = step;
     }
 
+    /**
+     * Never throws for any event: the step reads it strictly (one JSON document, valid UTF-8, the HTTP API shape) and
+     * answers every input with a status and a reason. Only failing to read the input or write the answer propagates.
+     */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        HttpApiEvent event;
-        try {
-            event = LambdaIo.convert(LambdaIo.readTree(input), HttpApiEvent.class);
-        } catch (IOException e) {
-            LambdaIo.write(output, HttpApiResponse.error(400, "not an HTTP API or Function URL event"));
-            return;
-        }
-        LambdaIo.write(output, step.handle(event));
+        HttpApiResponse answer = step.handleEvent(input.readAllBytes());
+        LambdaIo.write(output, answer);
     }
 }

@@ -2,13 +2,15 @@ package dev.ferry.shared.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.json.Json;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,13 +31,17 @@ import java.util.stream.Collectors;
  * one. The client authenticates with HTTP Basic (client_secret_basic). With the refresh-token grant, a
  * rotated refresh token in the answer is written back to the secret with PutSecretValue, so the next
  * cold start does not use a revoked one. Scopes are required, and a token granted fewer scopes than
- * asked is refused.
+ * asked is refused. The answer must be one strict JSON object (see {@link Json#parseStrict}); a 2xx that is
+ * not is a permanent failure whose reason never quotes the body (it may hold a token). {@code expires_in} is
+ * read exactly and capped at {@link #MAX_LIFETIME}.
  */
 final class OAuth2Tokens implements AuthStrategy {
 
     private static final Logger LOG = Logger.getLogger(OAuth2Tokens.class);
     static final Duration SKEW = Duration.ofSeconds(60);
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+    /** A longer {@code expires_in} is taken as this: a token is asked for again at least daily (and no date overflows). */
+    static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
     private final SecretsProvider secrets;
     private final IntegrationSpec.Auth auth;
@@ -77,9 +83,7 @@ final class OAuth2Tokens implements AuthStrategy {
                     + type.asText() + "' token; Ferry sends bearer tokens only");
         }
         checkScopes(answer.get("scope"));
-        JsonNode expiresIn = answer.get("expires_in");
-        Duration lifetime = expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0
-                ? Duration.ofSeconds(expiresIn.asLong()) : DEFAULT_LIFETIME;
+        Duration lifetime = lifetime(answer.get("expires_in"));
         Duration usable = lifetime.compareTo(SKEW.multipliedBy(2)) > 0 ? lifetime.minus(SKEW) : lifetime.dividedBy(2);
         token = accessToken.asText();
         renewAt = asked.plus(usable);
@@ -123,16 +127,50 @@ final class OAuth2Tokens implements AuthStrategy {
             throw new StepFailure(f.kind(), "getting an OAuth2 token (secret '" + auth.secret() + "'): " + f.getMessage(),
                     null, f.detail());
         }
+        JsonNode answer;
         try {
-            JsonNode answer = dev.ferry.shared.json.Json.MAPPER.readTree(response.body());
-            if (answer == null || !answer.isObject()) {
-                throw new IOException("not an object");
-            }
-            return answer;
-        } catch (IOException e) {
-            throw StepFailure.retryable("token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " answered "
-                    + response.status() + " with a body that is not a JSON object");
+            answer = Json.parseStrict(response.bytes());
+        } catch (Json.MalformedJsonException e) {
+            throw tokenAnswerFailure(response.status(), "a body that is not JSON (" + withoutQuotes(e.getMessage()) + ")");
         }
+        if (!answer.isObject()) {
+            throw tokenAnswerFailure(response.status(), "a body that is not a JSON object");
+        }
+        return answer;
+    }
+
+    /** A 2xx answer that is not a token: permanent (asking again gets the same), no excerpt (it may hold a token). */
+    private StepFailure tokenAnswerFailure(int status, String problem) {
+        return new StepFailure(FailureKind.PERMANENT, "token endpoint " + HttpCaller.redactQuery(auth.tokenUrl()) + " (secret '"
+                + auth.secret() + "') answered " + status + " with " + problem, status, null);
+    }
+
+    /** The parser's reason with any quoted token left out: a token endpoint's body may hold a credential. */
+    static String withoutQuotes(String reason) {
+        return reason.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
+    }
+
+    /**
+     * {@code expires_in} (RFC 6749 5.1: seconds) as a lifetime: a positive number (or digits in a string, as some
+     * servers send), whole seconds, at most {@link #MAX_LIFETIME}; absent, zero, negative or unreadable is
+     * {@link #DEFAULT_LIFETIME}.
+     */
+    static Duration lifetime(JsonNode expiresIn) {
+        BigDecimal seconds;
+        if (expiresIn != null && expiresIn.isNumber()) {
+            seconds = expiresIn.decimalValue();
+        } else if (expiresIn != null && expiresIn.isTextual() && expiresIn.asText().matches("[0-9]{1,30}")) {
+            seconds = new BigDecimal(expiresIn.asText());
+        } else {
+            return DEFAULT_LIFETIME;
+        }
+        if (seconds.compareTo(BigDecimal.ONE) < 0) {
+            return DEFAULT_LIFETIME;
+        }
+        if (seconds.compareTo(BigDecimal.valueOf(MAX_LIFETIME.toSeconds())) >= 0) {
+            return MAX_LIFETIME;
+        }
+        return Duration.ofSeconds(seconds.longValue());
     }
 
     private void checkScopes(JsonNode granted) {

@@ -5,11 +5,8 @@ import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,12 +21,17 @@ import java.util.regex.Pattern;
  * {@code standard-webhooks}, {@code github} or {@code stripe}. Every candidate key (the current secret
  * and, during a rotation, the previous one) and every presented signature is tried; comparisons are
  * constant-time; timestamps must lie within the tolerance in both directions. Reasons never hold a
- * key or an expected signature.
+ * key or an expected signature. Nothing here throws for anything a sender controls: a timestamp of any size
+ * or shape, any header, any body gets a {@link Rejected} with a reason (only a broken configuration throws
+ * {@link ConfigurationException}).
  */
 public final class WebhookVerifier {
 
     public static final Set<String> SCHEMES = Set.of("hmac", "standard-webhooks", "github", "stripe");
     public static final int DEFAULT_TOLERANCE_SECONDS = 300;
+    /** Epoch seconds with more digits than this are beyond any clock (year 3e10): refused before any arithmetic. */
+    static final int MAX_TIMESTAMP_DIGITS = 18;
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("[0-9]+");
     private static final Pattern TEMPLATE = Pattern.compile("\\{(body|timestamp|header:[A-Za-z0-9_-]+)}");
 
     /** The outcome: verified (with the delivery id the scheme names, if any) or rejected with a reason. */
@@ -156,9 +158,12 @@ public final class WebhookVerifier {
             if (eq <= 0) {
                 continue;
             }
-            String name = item.substring(0, eq).trim();
-            String value = item.substring(eq + 1).trim();
+            String name = ows(item.substring(0, eq));
+            String value = ows(item.substring(eq + 1));
             if (name.equals("t")) {
+                if (timestamp != null) {
+                    return new Rejected("Stripe-Signature holds more than one t=");
+                }
                 timestamp = value;
             } else if (name.equals("v1")) {
                 presented.add(Hmac.decode("hex", value));
@@ -183,11 +188,12 @@ public final class WebhookVerifier {
         return new Rejected("signature does not match the body");
     }
 
+    /** The event's id, or null when the body is not strict JSON (the step then refuses it, saying why). */
     private static String eventId(byte[] body) {
         try {
-            JsonNode node = Json.tree(body);
-            return node != null && node.get("id") != null && node.get("id").isTextual() ? node.get("id").asText() : null;
-        } catch (IOException e) {
+            JsonNode node = Json.parseStrict(body);
+            return node.get("id") != null && node.get("id").isTextual() ? node.get("id").asText() : null;
+        } catch (Json.MalformedJsonException e) {
             return null;
         }
     }
@@ -261,22 +267,40 @@ public final class WebhookVerifier {
         return parts.toArray(byte[][]::new);
     }
 
-    /** Null when the epoch-seconds timestamp is within the tolerance of now (either way), else the rejection. */
+    /** Without HTTP's optional white space (spaces, tabs) around it; not trim(), which also drops control characters. */
+    private static String ows(String value) {
+        int from = 0;
+        int to = value.length();
+        while (from < to && (value.charAt(from) == ' ' || value.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return value.substring(from, to);
+    }
+
+    /**
+     * Null when the epoch-seconds timestamp is within the tolerance of now (either way), else the rejection. Epoch
+     * seconds are ASCII digits only (no sign, exponent, fraction or other scripts' digits, which Long.parseLong would
+     * take); at most {@link #MAX_TIMESTAMP_DIGITS} of them, so the difference from now cannot overflow and no
+     * {@code Instant} is ever built from the sender's number.
+     */
     private Result checkTimestamp(IntegrationSpec.Signature sig, String timestamp) {
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
-            return new Rejected("timestamp is not in epoch seconds");
-        }
-        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
-            // Instant.ofEpochSecond would throw: a caller's header must get a rejection, not a server error.
-            return new Rejected("timestamp is not a time (beyond the year 1000000000)");
-        }
+        String digits = ows(timestamp);
         int tolerance = sig.toleranceSeconds() == null ? DEFAULT_TOLERANCE_SECONDS : sig.toleranceSeconds();
-        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), clock.instant());
-        if (skew.abs().getSeconds() > tolerance) {
-            return new Rejected("timestamp is " + Math.abs(skew.getSeconds()) + " s in the " + (skew.isNegative() ? "future" : "past")
+        if (!EPOCH_SECONDS.matcher(digits).matches()) {
+            return new Rejected("timestamp is not in epoch seconds (ASCII digits only)");
+        }
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        if (significant.length() > MAX_TIMESTAMP_DIGITS) {
+            return new Rejected("timestamp has " + significant.length() + " digits, far in the future; the tolerance is "
+                    + tolerance + " s");
+        }
+        long seconds = Long.parseLong(significant);
+        long skew = clock.instant().getEpochSecond() - seconds; // both below 1e18 in size: no overflow
+        if (Math.abs(skew) > tolerance) {
+            return new Rejected("timestamp is " + Math.abs(skew) + " s in the " + (skew < 0 ? "future" : "past")
                     + "; the tolerance is " + tolerance + " s (replayed, or the sender's clock is off)");
         }
         return null;

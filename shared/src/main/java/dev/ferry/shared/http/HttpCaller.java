@@ -1,6 +1,8 @@
 package dev.ferry.shared.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.envelope.FailureKind;
+import dev.ferry.shared.json.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +12,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Calls source and destination APIs with the JDK's HTTP client and turns every outcome into either a
@@ -26,8 +26,50 @@ public final class HttpCaller {
 
     /** How much of an error body travels with a failure. */
     static final int EXCERPT_CHARS = 300;
+    /** The longest wait taken from an API's {@code Retry-After}: SQS' longest delay (a longer one is this). */
+    public static final int MAX_RETRY_AFTER_SECONDS = 900;
 
-    public record Response(int status, String body, Map<String, java.util.List<String>> headers) {
+    /**
+     * A 2xx answer: its body as the bytes that arrived and as text (malformed UTF-8 replaced, for excerpts and
+     * digests only), and its headers.
+     */
+    public record Response(int status, String body, Map<String, List<String>> headers, byte[] bytes) {
+
+        public Response {
+            if (bytes == null) {
+                bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+
+        public Response(int status, String body, Map<String, List<String>> headers) {
+            this(status, body, headers, null);
+        }
+
+        /** No body, or only white space (a 204, an empty 200). */
+        public boolean isEmpty() {
+            for (byte b : bytes) {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The body as exactly one strict JSON document ({@link Json#parseStrict}: valid UTF-8, nothing after the
+         * document, no duplicate keys). A 2xx answer that is anything else is a permanent failure: asking again gets
+         * the same answer, and guessing what it meant could change a value silently.
+         *
+         * @param what the request and its context for the reason, e.g. "GET https://…/contacts/7 (record 7)"
+         */
+        public JsonNode json(String what) {
+            try {
+                return Json.parseStrict(bytes);
+            } catch (Json.MalformedJsonException e) {
+                throw new StepFailure(FailureKind.PERMANENT, what + " answered " + status + " with a body that is not JSON ("
+                        + e.getMessage() + ")", status, excerpt(body));
+            }
+        }
     }
 
     private final HttpClient client;
@@ -60,9 +102,10 @@ public final class HttpCaller {
                 throw StepFailure.permanent(target + ": the request cannot be built (invalid header '" + header.getKey() + "')");
             }
         }
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            // Bytes, not text: a body that is not valid UTF-8 must be seen as such, not quietly repaired.
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw new StepFailure(FailureKind.RETRYABLE, target + " timed out after " + timeout.toMillis() + " ms", null, null);
         } catch (IOException e) {
@@ -73,10 +116,12 @@ public final class HttpCaller {
             throw new StepFailure(FailureKind.RETRYABLE, target + " interrupted", null, null);
         }
         int status = response.statusCode();
+        byte[] bytes = response.body() == null ? new byte[0] : response.body();
+        String text = new String(bytes, StandardCharsets.UTF_8);
         if (status >= 200 && status < 300) {
-            return new Response(status, response.body(), response.headers().map());
+            return new Response(status, text, response.headers().map(), bytes);
         }
-        String excerpt = excerpt(response.body());
+        String excerpt = excerpt(text);
         OptionalLong retryAfter = retryAfterSeconds(response.headers().firstValue("Retry-After").orElse(null));
         FailureKind kind;
         if (status == 429 || (status == 503 && retryAfter.isPresent())) {
@@ -87,25 +132,16 @@ public final class HttpCaller {
             kind = FailureKind.PERMANENT;
         }
         StepFailure failure = new StepFailure(kind, target + " answered " + status, status, excerpt);
-        retryAfter.ifPresent(seconds -> failure.retryAfterSeconds((int) Math.min(Math.max(seconds, 0), 900)));
+        retryAfter.ifPresent(seconds -> failure.retryAfterSeconds((int) seconds));
         throw failure;
     }
 
-    /** Retry-After as delta-seconds or as an HTTP-date (RFC 9110); empty when absent or unreadable. */
+    /**
+     * Retry-After in seconds from now, 0..{@link #MAX_RETRY_AFTER_SECONDS}; empty when absent or unreadable (then the
+     * caller's own backoff applies). See {@link HeaderNumbers#retryAfterSeconds}.
+     */
     public static OptionalLong retryAfterSeconds(String value) {
-        if (value == null || value.isBlank()) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(value.trim()));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return OptionalLong.of(Math.max(0, Duration.between(Instant.now(), at.toInstant()).toSeconds()));
-            } catch (DateTimeParseException notADate) {
-                return OptionalLong.empty();
-            }
-        }
+        return HeaderNumbers.retryAfterSeconds(value, Instant.now(), MAX_RETRY_AFTER_SECONDS);
     }
 
     public static String excerpt(String body) {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * An API Gateway HTTP API (payload format 2.0) or Lambda Function URL request: both share this shape.
- * Header names arrive lower-cased from both.
+ * Header names arrive lower-cased from both. This is the plain Jackson binding (for tools and tests); the webhook
+ * reads events through {@link InboundRequest}, which checks every field instead of coercing it.
  */
 public record HttpApiEvent(
         String version,

@@ -15,7 +15,6 @@ import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -153,16 +152,11 @@ public final class LookupService {
             throw f;
         }
         resilience.get().observe(api, declared.limits(), response);
-        if (response.body() == null || response.body().isBlank()) {
+        if (response.isEmpty()) {
             return Answer.NOT_FOUND; // e.g. 204: nothing there
         }
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status()
-                    + " with a body that is not JSON");
-        }
+        // Strict JSON; a malformed answer is permanent and not cached (the caller adds the field and value).
+        JsonNode body = response.json("GET " + HttpCaller.redactQuery(url));
         JsonNode at = Json.at(body, declared.path());
         return at == null || at.isMissingNode() || at.isNull() ? Answer.NOT_FOUND : new Answer(at.deepCopy());
     }

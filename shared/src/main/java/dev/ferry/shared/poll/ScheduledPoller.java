@@ -14,7 +14,6 @@ import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.steps.IdempotencyKeys;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -228,13 +227,10 @@ public final class ScheduledPoller {
     private Page readPage(IntegrationSpec spec, ListPlan plan, Checkpoint cp, String trigger) {
         String url = cp.nextUrl();
         HttpCaller.Response response = get(spec, url);
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status()
-                    + " with a body that is not JSON");
-        }
+        // Strict JSON: a page that is not one valid document fails the run (permanent), naming the page; none of its
+        // records is queued and the cursor stays where it was.
+        JsonNode body = response.json("'" + spec.name() + "' " + trigger + " run " + cp.runId() + ", page " + (cp.pages() + 1)
+                + ": GET " + HttpCaller.redactQuery(url));
         JsonNode records = plan.records(body);
         if (!records.isArray()) {
             throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no array of records at '"

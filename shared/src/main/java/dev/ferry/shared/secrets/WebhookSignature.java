@@ -25,7 +25,7 @@ public final class WebhookSignature {
 
     /** True when {@code presented} (after its prefix) is the hex HMAC of the body under the key. */
     public static boolean verify(String key, byte[] body, String presented, String prefix) {
-        if (presented == null) {
+        if (presented == null || key == null) {
             return false;
         }
         String value = presented.trim();
@@ -36,6 +36,6 @@ public final class WebhookSignature {
             value = value.substring(prefix.length());
         }
         byte[] expected = hexHmacSha256(key, body).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, value.toLowerCase().getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(expected, value.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -95,7 +95,7 @@ public final class BulkRequests {
             JsonNode item = results.get(i);
             StepFailure failure = itemFailure(batch, item, i, count, target);
             if (failure != null && failure.kind() == FailureKind.THROTTLED && retryAfter.isPresent()) {
-                failure.retryAfterSeconds((int) Math.min(Math.max(retryAfter.getAsLong(), 0), 900));
+                failure.retryAfterSeconds((int) retryAfter.getAsLong()); // already 0..900
             }
             outcomes.add(new ItemOutcome(item, failure));
         }
@@ -104,10 +104,10 @@ public final class BulkRequests {
 
     private static JsonNode resultsOf(IntegrationSpec.Batch batch, HttpCaller.Response response, int count, String target) {
         String problem;
-        JsonNode results = null;
         try {
-            JsonNode body = response.body() == null || response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());
-            results = body == null ? null : Json.at(body, batch.results());
+            // Strict JSON: one document, valid UTF-8, no duplicate keys (a result listed twice is not guessed at).
+            JsonNode body = response.isEmpty() ? null : Json.parseStrict(response.bytes());
+            JsonNode results = body == null ? null : Json.at(body, batch.results());
             if (body == null) {
                 problem = "no body";
             } else if (results == null || results.isMissingNode() || results.isNull()) {
@@ -119,8 +119,8 @@ public final class BulkRequests {
             } else {
                 return results;
             }
-        } catch (java.io.IOException e) {
-            problem = "a body that is not JSON";
+        } catch (Json.MalformedJsonException e) {
+            problem = "a body that is not JSON (" + e.getMessage() + ")";
         }
         throw new StepFailure(FailureKind.PERMANENT, target + " answered " + response.status() + " with " + problem
                 + ": which of its " + count + " records were applied is unknown; check them at the destination before"
@@ -155,11 +155,16 @@ public final class BulkRequests {
         return error == null ? null : new StepFailure(FailureKind.PERMANENT, which + " failed: " + error, null, detail);
     }
 
-    private static Integer statusOf(JsonNode node) {
-        if (node.isIntegralNumber()) {
-            return node.intValue();
+    /**
+     * An HTTP-like status, 100..599, as a number or three ASCII digits; null for anything else. Exact: 200.0, 4294967496
+     * (which {@code intValue()} would wrap to 200) or "２００" are not a status, so no such item counts as delivered.
+     */
+    static Integer statusOf(JsonNode node) {
+        if (node.isIntegralNumber() && node.canConvertToInt()) {
+            int status = node.intValue();
+            return status >= 100 && status <= 599 ? status : null;
         }
-        if (node.isTextual() && node.asText().trim().matches("\\d{3}")) {
+        if (node.isTextual() && node.asText().trim().matches("[1-5][0-9][0-9]")) {
             return Integer.parseInt(node.asText().trim());
         }
         return null;

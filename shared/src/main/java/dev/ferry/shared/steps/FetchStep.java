@@ -119,7 +119,7 @@ public final class FetchStep {
             throw StepFailure.permanent("integration '" + spec.name() + "' has no source.get to fetch a record by id");
         }
         String url = spec.source().get().url().replace("{id}", URLEncoder.encode(request.recordId(), StandardCharsets.UTF_8));
-        JsonNode record = Json.at(get(spec, url), spec.source().get().recordPath());
+        JsonNode record = Json.at(get(spec, url, request.recordId()), spec.source().get().recordPath());
         if (record.isMissingNode() || !record.isObject()) {
             throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no record object at " + spec.source().get().recordPath());
         }
@@ -132,17 +132,14 @@ public final class FetchStep {
                 request.traceId());
     }
 
-    private JsonNode get(IntegrationSpec spec, String url) {
+    private JsonNode get(IntegrationSpec spec, String url, String recordId) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Accept", "application/json");
         // Under limits.source: the source's shared rate budget, circuit, timeout and quick retries; waits are deferrals.
         var limits = spec.limits().source();
         HttpCaller.Response response = resilience.callAndObserve(ResilientCalls.apiName(limits, spec.name(), "source"),
                 limits, () -> auth.send(http, spec.source().auth(), "GET", url, headers, null));
-        try {
-            return Json.MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + " answered " + response.status() + " with a body that is not JSON");
-        }
+        // Strict JSON (one document, valid UTF-8, no duplicate keys); a malformed 2xx is permanent, naming the record.
+        return response.json("fetching record " + recordId + " of '" + spec.name() + "': GET " + HttpCaller.redactQuery(url));
     }
 }

@@ -193,4 +193,64 @@ class WebhookVerifierTest {
         assertThat(at(NOW).verify(hook, headers("X-Sig", "sha256=zz", "X-Delivery", "d-1"), bytes("Hello, World!"),
                 List.of("It's a Secret to Everybody"))).isInstanceOf(WebhookVerifier.Rejected.class);
     }
+
+    // --- timestamps of any size or shape: a rejection with a reason, never an exception ----------------
+
+    /** What senders (or attackers) put where epoch seconds belong. */
+    static final String[] HOSTILE_TIMESTAMPS = {"9223372036854775807", "-9223372036854775808", "9223372036854775808",
+            "1e30", "99999999999999999999", "31556889864403199" /* Instant.MAX */, "31556889864403200", "-31557014167219200",
+            "-1", "-0", "+1700000000", "1700000000.5", "1700000000e0", "0x6553F100", "", " ", "١٧٠٠٠٠٠٠٠٠" /* Arabic-Indic */,
+            "１７００００００００" /* full-width */, "1700000000\u0000", "17000 00000", "NaN", "\t"};
+
+    /** Each scheme that signs a timestamp, signed correctly for that timestamp, so only the timestamp can refuse it. */
+    @Test
+    void hostileTimestampsAreRejectedWithAReasonOnEveryScheme() {
+        byte[] body = bytes("{\"id\":\"evt_1\"}");
+        String key = "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes("a-test-key-for-timestamps"));
+        var hmacSig = new IntegrationSpec.Signature("hmac", "X-Sig", null, "s", null, "sha256", "hex", "{timestamp}.{body}", "X-Ts", 300);
+        for (String ts : HOSTILE_TIMESTAMPS) {
+            String swSig = "v1," + java.util.Base64.getEncoder().encodeToString(Hmac.mac("sha256",
+                    WebhookVerifier.standardWebhooksKey(key), bytes("msg_1." + ts + "."), body));
+            String stripeSig = Hmac.encode("hex", Hmac.mac("sha256", bytes(key), bytes(ts + "."), body));
+            String hmacValue = Hmac.encode("hex", Hmac.mac("sha256", bytes(key), bytes(ts + "."), body));
+            var results = Map.of(
+                    "standard-webhooks", at(NOW).verify(webhook("standard-webhooks"),
+                            headers("webhook-id", "msg_1", "webhook-timestamp", ts, "webhook-signature", swSig), body, List.of(key)),
+                    "stripe", at(NOW).verify(webhook("stripe"), headers("Stripe-Signature", "t=" + ts + ",v1=" + stripeSig), body, List.of(key)),
+                    "hmac", at(NOW).verify(new IntegrationSpec.Webhook("full", "X-Delivery", hmacSig),
+                            headers("X-Sig", hmacValue, "X-Ts", ts, "X-Delivery", "d-1"), body, List.of(key)));
+            results.forEach((scheme, result) -> {
+                assertThat(result).as("%s with timestamp '%s'", scheme, ts).isInstanceOf(WebhookVerifier.Rejected.class);
+                assertThat(((WebhookVerifier.Rejected) result).reason()).as("%s with timestamp '%s'", scheme, ts)
+                        .containsAnyOf("timestamp", "Stripe-Signature");
+            });
+        }
+    }
+
+    @Test
+    void aTimestampWithLeadingZerosIsStillItsValue() {
+        byte[] body = bytes("{}");
+        String ts = "000" + NOW.getEpochSecond();
+        String sig = Hmac.encode("hex", Hmac.mac("sha256", bytes("k"), bytes(ts + "."), body));
+        assertThat(at(NOW).verify(webhook("stripe"), headers("Stripe-Signature", "t=" + ts + ",v1=" + sig), body, List.of("k")))
+                .isInstanceOf(WebhookVerifier.Verified.class);
+    }
+
+    @Test
+    void aTimestampFarOffSaysHowFarInWhichDirection() {
+        var h = headers("Stripe-Signature", "t=99999999999999999,v1=" + STRIPE_V1);
+        assertThat(at(NOW).verify(webhook("stripe"), h, bytes(STRIPE_BODY), List.of("whsec_test_secret_for_ferry")))
+                .isEqualTo(new WebhookVerifier.Rejected("timestamp is " + (99999999999999999L - NOW.getEpochSecond())
+                        + " s in the future; the tolerance is 300 s (replayed, or the sender's clock is off)"));
+        assertThat(at(NOW).verify(webhook("stripe"), headers("Stripe-Signature", "t=1e30,v1=" + STRIPE_V1), bytes(STRIPE_BODY),
+                List.of("whsec_test_secret_for_ferry")))
+                .isEqualTo(new WebhookVerifier.Rejected("timestamp is not in epoch seconds (ASCII digits only)"));
+    }
+
+    @Test
+    void stripeRefusesTwoTimestamps() {
+        var h = headers("Stripe-Signature", "t=1700000000,t=1700000001,v1=" + STRIPE_V1);
+        assertThat(at(NOW).verify(webhook("stripe"), h, bytes(STRIPE_BODY), List.of("whsec_test_secret_for_ferry")))
+                .isEqualTo(new WebhookVerifier.Rejected("Stripe-Signature holds more than one t="));
+    }
 }

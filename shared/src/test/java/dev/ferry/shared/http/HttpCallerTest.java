@@ -61,6 +61,16 @@ class HttpCallerTest {
         server.createContext("/invalid", ex -> reply(ex, 422, "{\"error\":\"email is invalid\"}", Map.of()));
         server.createContext("/unauthorized", ex -> reply(ex, 401, "", Map.of()));
         server.createContext("/redirect", ex -> reply(ex, 302, "", Map.of("Location", "/ok")));
+        server.createContext("/json/ok", ex -> reply(ex, 200, "{\"id\":\"7\",\"amount\":12.50}", Map.of()));
+        server.createContext("/json/trailing", ex -> reply(ex, 200, "{\"id\":\"7\"} {\"id\":\"8\"}", Map.of()));
+        server.createContext("/json/duplicate", ex -> reply(ex, 200, "{\"id\":\"7\",\"id\":\"8\"}", Map.of()));
+        server.createContext("/json/overlong", ex -> replyBytes(ex, 200,
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'}));
+        server.createContext("/json/html500", ex -> reply(ex, 500, "<html>upstream down</html>", Map.of()));
+        server.createContext("/json/empty", ex -> reply(ex, 200, "", Map.of()));
+        for (String odd : new String[] {"9223372036854775807", "-5", "1e400", "1.5", "soon", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+            server.createContext("/throttled-odd/" + odd.hashCode(), ex -> reply(ex, 429, "", Map.of("Retry-After", odd)));
+        }
         server.createContext("/slow", ex -> {
             try {
                 RELEASE_SLOW.await(10, TimeUnit.SECONDS);
@@ -89,6 +99,15 @@ class HttpCallerTest {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
             }
+        }
+        ex.close();
+    }
+
+    static void replyBytes(HttpExchange ex, int status, byte[] bytes) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
         }
         ex.close();
     }
@@ -316,5 +335,52 @@ class HttpCallerTest {
         assertThat(HttpCaller.excerpt(" a \n\n b\t")).isEqualTo("a b");
         String longText = "y".repeat(1000);
         assertThat(HttpCaller.excerpt(longText)).isEqualTo("y".repeat(HttpCaller.EXCERPT_CHARS) + "…");
+    }
+
+    // --- strict JSON answers and odd Retry-After values ------------------------------------------------
+
+    @Test
+    void aTwoHundredIsReadAsOneStrictJsonDocument() {
+        var body = caller.send("GET", base + "/json/ok", Map.of(), null).json("GET /json/ok");
+        assertThat(body.get("amount").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(body.get("amount").decimalValue().scale()).isEqualTo(2);
+    }
+
+    @Test
+    void aTwoHundredThatIsNotOneStrictJsonDocumentIsPermanentWithAReason() {
+        for (String[] bad : new String[][] {{"/json/trailing", "not valid JSON"}, {"/json/duplicate", "Duplicate field 'id'"},
+                {"/json/overlong", "not valid UTF-8 at byte 6"}, {"/json/empty", "the body is empty"}}) {
+            HttpCaller.Response response = caller.send("GET", base + bad[0], Map.of(), null);
+            StepFailure f = catchThrowableOfType(StepFailure.class, () -> response.json("GET " + bad[0] + " (record 7)"));
+            assertThat(f).as(bad[0]).isNotNull();
+            assertThat(f.kind()).as(bad[0]).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.httpStatus()).isEqualTo(200);
+            assertThat(f.getMessage()).as(bad[0]).startsWith("GET " + bad[0] + " (record 7) answered 200 with a body that is not JSON (")
+                    .contains(bad[1]);
+        }
+    }
+
+    @Test
+    void aServerErrorThatIsNotJsonStaysRetryable() {
+        StepFailure f = failure("GET", base + "/json/html500");
+        assertThat(f.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(f.detail()).isEqualTo("<html>upstream down</html>");
+    }
+
+    @Test
+    void oddRetryAfterValuesNeverMakeANegativeOrOverlongWait() {
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("9223372036854775807", 900);
+        expected.put("-5", null);
+        expected.put("1e400", null);
+        expected.put("1.5", 2);
+        expected.put("soon", null);
+        expected.put("Fri, 31 Dec 9999 23:59:59 GMT", 900);
+        expected.forEach((odd, seconds) -> {
+            StepFailure f = failure("GET", base + "/throttled-odd/" + odd.hashCode());
+            assertThat(f.kind()).as(odd).isEqualTo(FailureKind.THROTTLED);
+            assertThat(f.retryAfterSeconds()).as(odd).isEqualTo(seconds);
+            assertThat(f.waitSeconds()).as(odd).isBetween(1, 900);
+        });
     }
 }

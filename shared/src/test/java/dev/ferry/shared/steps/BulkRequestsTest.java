@@ -172,4 +172,53 @@ class BulkRequestsTest {
         assertThat(outcomes.getFirst().failure().getMessage().length()).isLessThan(500);
         assertThat(outcomes.getFirst().failure().detail().length()).isLessThan(400);
     }
+
+    // --- strict answers ------------------------------------------------------------------------------
+
+    @Test
+    void aStatusThatIsNotExactlyAnHttpStatusIsNoStatus() {
+        Batch b = batch(null, "", "/status", null, null);
+        // 4294967496 is 2^32 + 200: intValue() wraps it to 200, which would count the item as delivered.
+        for (String status : new String[] {"4294967496", "-4294967096", "9223372036854775807", "99999999999999999999",
+                "200.0", "2e2", "0", "99", "600", "-200", "\"２００\"", "\"200.0\"", "\"+200\"", "true", "null", "[200]"}) {
+            List<BulkRequests.ItemOutcome> outcomes = BulkRequests.outcomes(b, answer(200, "[{\"status\":" + status + "}]"), 1, TARGET);
+            assertThat(outcomes.getFirst().delivered()).as("status %s", status).isFalse();
+            assertThat(outcomes.getFirst().failure().kind()).as("status %s", status).isEqualTo(FailureKind.PERMANENT);
+            assertThat(outcomes.getFirst().failure().getMessage()).as("status %s", status)
+                    .endsWith("item 1 of 1 has no status at /status (it may have been applied)");
+        }
+    }
+
+    @Test
+    void answersThatAreNotOneStrictJsonDocumentFailTheWholeRequestPermanently() {
+        Batch b = batch(null, "/results", "/status", null, null);
+        String ok = "{\"results\":[{\"status\":200}]}";
+        for (String bad : new String[] {ok + " {}", ok + ",", ok + " trailing", "{\"results\":[{\"status\":200}],\"results\":[]}",
+                "{\"results\":[{\"status\":200,\"status\":500}]}"}) {
+            StepFailure f = catchThrowableOfType(StepFailure.class, () -> BulkRequests.outcomes(b, answer(200, bad), 1, TARGET));
+            assertThat(f).as(bad).isNotNull();
+            assertThat(f.kind()).as(bad).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.getMessage()).as(bad).startsWith(TARGET + " answered 200 with a body that is not JSON (")
+                    .contains("which of its 1 records were applied is unknown");
+        }
+    }
+
+    @Test
+    void anAnswerThatIsNotValidUtf8FailsTheWholeRequestPermanently() {
+        Batch b = batch(null, "/results", "/status", null, null);
+        byte[] prefix = "{\"results\":[{\"status\":200,\"note\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] suffix = "\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0xAF} /* overlong '/' */, {(byte) 0x80} /* lone continuation */,
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80} /* encoded surrogate */, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80} /* > U+10FFFF */}) {
+            byte[] body = new byte[prefix.length + bad.length + suffix.length];
+            System.arraycopy(prefix, 0, body, 0, prefix.length);
+            System.arraycopy(bad, 0, body, prefix.length, bad.length);
+            System.arraycopy(suffix, 0, body, prefix.length + bad.length, suffix.length);
+            HttpCaller.Response response = new HttpCaller.Response(200, new String(body, java.nio.charset.StandardCharsets.UTF_8), Map.of(), body);
+            StepFailure f = catchThrowableOfType(StepFailure.class, () -> BulkRequests.outcomes(b, response, 1, TARGET));
+            assertThat(f).isNotNull();
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.getMessage()).contains("not valid UTF-8 at byte " + prefix.length);
+        }
+    }
 }
