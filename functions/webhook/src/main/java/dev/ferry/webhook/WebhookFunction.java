@@ -1,18 +1,12 @@
 package dev.ferry.webhook;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.ferry.shared.FerryRuntime;
-import dev.ferry.shared.lambda.HttpApiResponse;
-import dev.ferry.shared.lambda.LambdaIo;
+import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.steps.WebhookStep;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * Lambda entry point for webhooks: an API Gateway HTTP API (payload 2.0) or Function URL event in, an
@@ -20,7 +14,7 @@ import java.io.OutputStream;
  */
 @Singleton
 @Named("webhook")
-public class WebhookFunction implements RequestStreamHandler {
+public class WebhookFunction extends FerryHandler {
 
     private final WebhookStep step;
 
@@ -36,10 +30,10 @@ public class WebhookFunction implements RequestStreamHandler {
     /**
      * Never throws for any event: the step reads it strictly (one JSON document, valid UTF-8, the HTTP API shape) and
      * answers every input with a status and a reason. Only failing to read the input or write the answer propagates.
+     * The invocation's deadline is there for the step like for every other (FerryHandler).
      */
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        HttpApiResponse answer = step.handleEvent(input.readAllBytes());
-        LambdaIo.write(output, answer);
+    protected Object handleBytes(byte[] event, Invocation invocation) {
+        return step.handleEvent(event);
     }
 }

@@ -10,25 +10,19 @@ import java.io.OutputStream;
 
 /**
  * The one way into a Ferry function: reads the raw event, makes the {@link Invocation} from Lambda's context and
- * runs the step inside it, then writes the answer. Functions implement {@link #handle} only, so every step gets
- * the invocation's deadline the same way (fetch once ran without it, its quick retries assuming 60 s remained).
+ * runs the step inside it, then writes the answer. Functions implement {@link #handle} (or, to read the event's bytes
+ * themselves, {@link #handleBytes}) only, so every step gets the invocation's deadline the same way (fetch once ran
+ * without it, its quick retries assuming 60 s remained).
  */
 public abstract class FerryHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Invocation invocation = Invocation.of(context);
+        byte[] event = input.readAllBytes();
         Object answer;
         try {
-            answer = invocation.run(() -> {
-                JsonNode event;
-                try {
-                    event = LambdaIo.readTree(input);
-                } catch (IOException e) {
-                    return unreadable(e);
-                }
-                return handle(event, invocation);
-            });
+            answer = invocation.run(() -> handleBytes(event, invocation));
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -37,11 +31,13 @@ public abstract class FerryHandler implements RequestStreamHandler {
         LambdaIo.write(output, answer);
     }
 
-    /** The step's work for one event; the answer is written as JSON. */
-    protected abstract Object handle(JsonNode event, Invocation invocation) throws Exception;
+    /** The event as it arrived; by default parsed as JSON (an unreadable event fails the invocation) for {@link #handle}. */
+    protected Object handleBytes(byte[] event, Invocation invocation) throws Exception {
+        return handle(LambdaIo.readTree(new java.io.ByteArrayInputStream(event)), invocation);
+    }
 
-    /** An event that is not JSON at all: by default a failed invocation (Lambda retries it or dead-letters it). */
-    protected Object unreadable(IOException e) throws IOException {
-        throw e;
+    /** The step's work for one event; the answer is written as JSON. */
+    protected Object handle(JsonNode event, Invocation invocation) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads its events as bytes");
     }
 }
