@@ -41,6 +41,8 @@ public final class ResilientCalls {
     private final Duration defaultTimeout;
     private final Clock clock;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private final int instance = INSTANCES.incrementAndGet();
     /** A token taken by {@link #reserve} before the idempotency claim, spent by the next call on this thread. */
     private final ThreadLocal<String> reserved = new ThreadLocal<>();
     private RateLimiter rateLimiter;
@@ -229,7 +231,8 @@ public final class ResilientCalls {
         var cb = limits.circuitBreaker();
         if (cb != null) {
             builder.withCircuitBreaker()
-                    .name("ferry-" + api)
+                    // SmallRye names breakers JVM-wide: two runtimes in one JVM (local workers, tests) must not collide
+                    .name("ferry-" + api + "#" + instance)
                     .failureRatio(cb.failureRatio() == null ? 0.5 : cb.failureRatio())
                     .requestVolumeThreshold(cb.requestVolume() == null ? 10 : cb.requestVolume())
                     .delay(circuitDelayMs(limits), ChronoUnit.MILLIS)
