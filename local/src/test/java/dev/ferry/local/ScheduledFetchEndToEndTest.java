@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.fetch.FetchFunction;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
-import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.poll.BackfillListener;
 import dev.ferry.shared.poll.PollHooks;

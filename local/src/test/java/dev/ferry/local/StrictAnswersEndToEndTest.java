@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsEvent;

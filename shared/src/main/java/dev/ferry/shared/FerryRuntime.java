@@ -3,7 +3,7 @@ package dev.ferry.shared;
 import dev.ferry.shared.aws.AwsClients;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.OutboundAuth;
+import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.lookup.LookupService;
 import dev.ferry.shared.mapping.Lookups;

@@ -2,7 +2,7 @@ package dev.ferry.testing;
 
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.resilience.RateLimiter;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;

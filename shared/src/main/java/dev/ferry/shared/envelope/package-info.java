@@ -1,5 +1,5 @@
 /**
- * The versioned envelope every queue carries (record, keys, trace, attempt, failure history) and the failure
- * model ({@code Failure}, {@code FailureKind}). Bottom layer: depends on nothing else in Ferry.
+ * The versioned envelope every queue carries (record, keys, trace, attempt, failure history) and the whole failure
+ * model ({@code Failure} in a record's history, {@code FailureKind}, {@code StepFailure} thrown by a step). Bottom layer: depends on nothing else in Ferry.
  */
 package dev.ferry.shared.envelope;

@@ -1,5 +1,6 @@
 package dev.ferry.shared.http;
 
+import dev.ferry.shared.envelope.StepFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.json.Json;

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.OutboundAuth;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.auth.OutboundAuth;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
-import dev.ferry.shared.steps.IdempotencyKeys;
+import dev.ferry.shared.idempotency.IdempotencyKeys;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;

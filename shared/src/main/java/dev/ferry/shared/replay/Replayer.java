@@ -6,7 +6,7 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.Failure;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.json.Json;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.mapping.FieldMapper;
 import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.mapping.MappingException;

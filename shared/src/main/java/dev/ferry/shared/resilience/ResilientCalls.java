@@ -2,7 +2,7 @@ package dev.ferry.shared.resilience;
 
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;
 import io.smallrye.faulttolerance.api.Guard;

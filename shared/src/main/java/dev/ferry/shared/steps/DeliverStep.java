@@ -1,11 +1,12 @@
 package dev.ferry.shared.steps;
 
+import dev.ferry.shared.idempotency.IdempotencyKeys;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.OutboundAuth;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.auth.OutboundAuth;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.json.Numbers;

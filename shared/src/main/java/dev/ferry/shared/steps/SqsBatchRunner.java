@@ -5,7 +5,7 @@ import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.Failure;
 import dev.ferry.shared.envelope.FailureKind;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;

@@ -1,5 +1,6 @@
 package dev.ferry.shared.steps;
 
+import dev.ferry.shared.idempotency.IdempotencyKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.ferry.shared.http;
 
+import dev.ferry.shared.envelope.StepFailure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.shared.envelope.FailureKind;

@@ -6,7 +6,7 @@ import dev.ferry.shared.json.Json;
 import dev.ferry.shared.mapping.FieldMapper;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.SpecLoader;
-import dev.ferry.shared.steps.IdempotencyKeys;
+import dev.ferry.shared.idempotency.IdempotencyKeys;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.ferry.shared.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.shared.envelope.FailureKind;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;

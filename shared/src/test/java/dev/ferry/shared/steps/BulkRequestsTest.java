@@ -3,7 +3,7 @@ package dev.ferry.shared.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec.Batch;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
-import dev.ferry.shared.http.StepFailure;
+import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;

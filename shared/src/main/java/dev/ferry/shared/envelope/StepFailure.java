@@ -1,6 +1,5 @@
-package dev.ferry.shared.http;
+package dev.ferry.shared.envelope;
 
-import dev.ferry.shared.envelope.FailureKind;
 
 /**
  * A classified failure of one record at one step. Retryable and throttled failures go back to the

@@ -1,4 +1,4 @@
-package dev.ferry.shared.steps;
+package dev.ferry.shared.idempotency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.json.Json;

@@ -1,8 +1,7 @@
-package dev.ferry.shared.http;
+package dev.ferry.shared.auth;
 
-import dev.ferry.shared.auth.AuthStrategies;
-import dev.ferry.shared.auth.AuthStrategy;
-import dev.ferry.shared.auth.OutboundRequest;
+import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
