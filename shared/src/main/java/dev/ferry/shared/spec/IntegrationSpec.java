@@ -130,11 +130,12 @@ public record IntegrationSpec(
      * @param service   aws-sigv4: the signing name, e.g. execute-api
      * @param rotation  how the credential is rotated (e.g. "every 90 days by the vendor console"); static credentials without it warn
      */
-    public record Auth(String type, String secret, String field, String header, String query, String tokenUrl,
-                       java.util.List<String> scopes, String algorithm, String encoding, String prefix, String content,
+    public record Auth(Options.AuthType type, String secret, String field, String header, String query, String tokenUrl,
+                       java.util.List<String> scopes, Options.HmacAlgorithm algorithm, Options.HmacEncoding encoding,
+                       String prefix, String content,
                        String region, String service, String rotation) {
 
-        public Auth(String type, String secret, String field, String header) {
+        public Auth(Options.AuthType type, String secret, String field, String header) {
             this(type, secret, field, header, null, null, null, null, null, null, null, null, null, null);
         }
     }
@@ -144,9 +145,9 @@ public record IntegrationSpec(
      * @param deliveryIdHeader the header carrying the provider's unique delivery id
      * @param signature        how the body is signed
      */
-    public record Webhook(String mode, String deliveryIdHeader, Signature signature) {
+    public record Webhook(Options.WebhookMode mode, String deliveryIdHeader, Signature signature) {
         public boolean thin() {
-            return "thin".equals(mode);
+            return mode == Options.WebhookMode.THIN;
         }
     }
 
@@ -164,15 +165,15 @@ public record IntegrationSpec(
      * @param timestampHeader  hmac: the header with the send time in epoch seconds; checked against the tolerance
      * @param toleranceSeconds how far a timestamp may be from now, either way (default 300)
      */
-    public record Signature(String scheme, String header, String prefix, String secret, String field, String algorithm,
-                            String encoding, String content, String timestampHeader, Integer toleranceSeconds) {
+    public record Signature(Options.SignatureScheme scheme, String header, String prefix, String secret, String field,
+                            Options.HmacAlgorithm algorithm, Options.HmacEncoding encoding, String content, String timestampHeader, Integer toleranceSeconds) {
 
         public Signature(String header, String prefix, String secret, String field) {
             this(null, header, prefix, secret, field, null, null, null, null, null);
         }
 
-        public String schemeOrDefault() {
-            return scheme == null ? "hmac" : scheme;
+        public Options.SignatureScheme schemeOrDefault() {
+            return scheme == null ? Options.SignatureScheme.HMAC : scheme;
         }
     }
 

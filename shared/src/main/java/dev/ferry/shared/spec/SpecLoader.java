@@ -6,12 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.ferry.shared.spec.Options.AuthType;
+import dev.ferry.shared.spec.Options.SignatureScheme;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.ferry.shared.auth.AuthStrategies;
-import dev.ferry.shared.auth.Hmac;
-import dev.ferry.shared.auth.WebhookVerifier;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class SpecLoader {
     // Constants, defaults, examples and schemas hold numbers as written (12.50 stays 12.50, never a double), as Json does.
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS) // as before the options were enums: POST or post, sha256 or SHA256
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
@@ -219,7 +221,7 @@ public final class SpecLoader {
                 .collect(Collectors.joining(".")).replace(".[", "[");
         JsonLocation loc = e.getLocation();
         int line = loc != null ? loc.getLineNr() : -1;
-        if (e instanceof UnrecognizedPropertyException) {
+        if (e instanceof UnrecognizedPropertyException || e instanceof InvalidFormatException) {
             // Jackson reports an unknown key of a record where its mapping ends; find the key itself.
             line = lineOfKey(yaml, e.getPath()).orElse(line);
         }
@@ -228,6 +230,10 @@ public final class SpecLoader {
         if (e instanceof UnrecognizedPropertyException u) {
             return where + "unknown key '" + u.getPropertyName() + "' (known keys: "
                     + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+        }
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            return where + "must be one of " + Options.spellings(f.getTargetType()).stream().sorted().toList()
+                    + ", got '" + f.getValue() + "'";
         }
         String message = e.getOriginalMessage();
         return where + (message == null ? "wrong type" : message.lines().findFirst().orElse("wrong type"));
@@ -297,9 +303,6 @@ public final class SpecLoader {
         var source = spec.source();
         if (spec.webhook() != null) {
             var w = spec.webhook();
-            if (w.mode() != null && !Set.of("full", "thin").contains(w.mode())) {
-                p.add("webhook.mode", "must be full or thin, got '" + w.mode() + "'");
-            }
             if (w.signature() == null) {
                 p.add("webhook.signature", "is required: Ferry accepts no unsigned webhooks");
             } else {
@@ -645,39 +648,27 @@ public final class SpecLoader {
 
     private static void checkSignature(Problems p, IntegrationSpec.Webhook w) {
         IntegrationSpec.Signature sig = w.signature();
-        String scheme = sig.schemeOrDefault();
-        if (!WebhookVerifier.SCHEMES.contains(scheme)) {
-            p.add("webhook.signature.scheme", "must be one of " + WebhookVerifier.SCHEMES.stream().sorted().toList()
-                    + ", got '" + scheme + "'");
-            return;
-        }
+        SignatureScheme scheme = sig.schemeOrDefault();
         if (sig.secret() == null) {
             p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
         }
         if (sig.toleranceSeconds() != null && sig.toleranceSeconds() <= 0) {
             p.add("webhook.signature.toleranceSeconds", "must be positive");
         }
-        if (scheme.equals("hmac")) {
+        if (scheme == SignatureScheme.HMAC) {
             if (w.deliveryIdHeader() == null) {
                 p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
             }
             if (sig.header() == null) {
                 p.add("webhook.signature.header", "is required");
             }
-            try {
-                Hmac.jcaName(sig.algorithm());
-            } catch (IllegalArgumentException e) {
-                p.add("webhook.signature.algorithm", e.getMessage());
-            }
-            if (sig.encoding() != null && !Set.of("hex", "base64").contains(sig.encoding())) {
-                p.add("webhook.signature.encoding", "must be hex or base64, got '" + sig.encoding() + "'");
-            }
             if (sig.content() != null && sig.content().contains("{timestamp}") && sig.timestampHeader() == null) {
                 p.add("webhook.signature.timestampHeader", "is required when the signed content uses {timestamp}");
             }
         } else {
-            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()}, {"algorithm", sig.algorithm()},
-                    {"encoding", sig.encoding()}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
+            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()},
+                    {"algorithm", java.util.Objects.toString(sig.algorithm(), null)},
+                    {"encoding", java.util.Objects.toString(sig.encoding(), null)}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
                 if (extra[1] != null) {
                     p.add("webhook.signature." + extra[0], "only applies to scheme hmac; the " + scheme
                             + " scheme fixes its own headers and format (remove it)");
@@ -690,37 +681,27 @@ public final class SpecLoader {
         if (auth == null) {
             return;
         }
-        String type = auth.type() == null ? "" : auth.type();
-        if (!AuthStrategies.TYPES.contains(type)) {
-            p.add(at + ".type", "must be one of " + AuthStrategies.TYPES + ", got '" + auth.type() + "'");
+        AuthType type = auth.type();
+        if (type == null) {
+            p.add(at + ".type", "is required: one of " + Options.spellings(AuthType.class));
+            return;
         }
-        if (!type.equals("none") && !type.equals("aws-sigv4") && auth.secret() == null) {
+        if (type != AuthType.NONE && type != AuthType.AWS_SIGV4 && auth.secret() == null) {
             p.add(at + ".secret", "is required: name the Secrets Manager secret that holds the credential");
         }
-        if (type.startsWith("oauth2-")) {
+        if (type.isOAuth2()) {
             checkUrl(p, at + ".tokenUrl", auth.tokenUrl());
             if (auth.scopes() == null || auth.scopes().isEmpty() || auth.scopes().stream().anyMatch(s -> s == null || s.isBlank())) {
                 p.add(at + ".scopes", "is required for OAuth2: list the scopes Ferry needs (least privilege), e.g. scopes: [contacts.read]");
             }
         }
-        if (type.equals("aws-sigv4") && (auth.region() == null || auth.service() == null)) {
+        if (type == AuthType.AWS_SIGV4 && (auth.region() == null || auth.service() == null)) {
             p.add(at, "aws-sigv4 needs region and service (the signing name, e.g. execute-api)");
         }
-        if (type.equals("api-key") && auth.query() != null && auth.header() != null) {
+        if (type == AuthType.API_KEY && auth.query() != null && auth.header() != null) {
             p.add(at, "an api-key goes in a header or a query parameter, not both: keep one of header and query");
         }
-        if (type.equals("hmac")) {
-            try {
-                Hmac.jcaName(auth.algorithm());
-            } catch (IllegalArgumentException e) {
-                p.add(at + ".algorithm", e.getMessage());
-            }
-            if (auth.encoding() != null && !Set.of("hex", "base64").contains(auth.encoding())) {
-                p.add(at + ".encoding", "must be hex or base64, got '" + auth.encoding() + "'");
-            }
-        }
-        if (AuthStrategies.TYPES.contains(type) && Set.of("api-key", "bearer", "basic", "hmac").contains(type)
-                && (auth.rotation() == null || auth.rotation().isBlank())) {
+        if (type.isStatic() && (auth.rotation() == null || auth.rotation().isBlank())) {
             warnings.add(p.file() + ": " + at + ": a static " + type + " credential without rotation metadata: add"
                     + " rotation: \"<how and how often it is rotated>\" (and rotate it), or prefer OAuth2");
         }

@@ -64,7 +64,7 @@ class ApiReferencesTest {
         assertThat(spec.source().list().pagination().type()).as("the API's paging").isEqualTo("next-token");
         assertThat(spec.source().auth().secret()).isEqualTo("ferry/billing/api");
         assertThat(spec.destination().url()).isEqualTo("https://billing.test/v1/customers/{recordId}");
-        assertThat(spec.destination().auth().type()).isEqualTo("bearer");
+        assertThat(spec.destination().auth().type()).hasToString("bearer");
         assertThat(spec.lookups().get("owner").url()).isEqualTo("https://billing.test/v1/users?email={value}");
 
         var destination = spec.limits().destination();

@@ -33,7 +33,7 @@ class SpecLoaderLookupsTest {
 
         IntegrationSpec.Lookup owners = spec.lookups().get("owners");
         assertThat(owners.url()).isEqualTo("https://crm.example.com/users?email={value}");
-        assertThat(owners.auth().type()).isEqualTo("api-key");
+        assertThat(owners.auth().type()).hasToString("api-key");
         assertThat(owners.path()).isEqualTo("/data/0/id");
         assertThat(owners.ttl()).isEqualTo(Duration.ofSeconds(300));
         assertThat(owners.notFoundTtl()).isEqualTo(Duration.ofSeconds(60));
