@@ -202,11 +202,12 @@ public record IntegrationSpec(
      * @param lookup    the name of a declared lookup: the (shaped) value is replaced by what that API answers for it
      */
     public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required, String template,
-                            String lookup, String pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
-                            @JsonProperty("case") String letters, String split, Map<String, JsonNode> map, String unknown,
-                            String type, Integer scale, String rounding, String format, String output, String zone,
-                            @JsonProperty("null") String ifNull, @JsonProperty("absent") String ifAbsent,
-                            @JsonProperty("empty") String ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
+                            String lookup, Options.Pick pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
+                            @JsonProperty("case") Options.LetterCase letters, String split, Map<String, JsonNode> map,
+                            Options.UnknownPolicy unknown, Options.ValueType type, Integer scale,
+                            java.math.RoundingMode rounding, String format, String output, String zone,
+                            @JsonProperty("null") Options.Policy ifNull, @JsonProperty("absent") Options.Policy ifAbsent,
+                            @JsonProperty("empty") Options.Policy ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
 
         public FieldRule(String from, JsonNode value, Boolean required) {
             this(from, value, required, null, null, null, null, null, null, null, null, null, null, null, null, null, null,

@@ -103,4 +103,59 @@ public final class Options {
             return kebab(this);
         }
     }
+
+    /** mapping: pick, for arrays. */
+    public enum Pick {
+        FIRST, LAST;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** mapping: case. */
+    public enum LetterCase {
+        LOWER, UPPER;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** mapping: unknown, a value missing from map; reject when absent. */
+    public enum UnknownPolicy {
+        REJECT, DEFAULT, KEEP;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** mapping: type. */
+    public enum ValueType {
+        STRING, INTEGER, DECIMAL, BOOLEAN, DATETIME, DATE;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** mapping: null, absent and empty. */
+    public enum Policy {
+        KEEP, OMIT, NULL, DEFAULT, REJECT;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
 }
