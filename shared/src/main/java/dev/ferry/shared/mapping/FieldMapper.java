@@ -60,7 +60,7 @@ public final class FieldMapper {
     }
 
     /** @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit) */
-    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls) {
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, Options.DestinationNulls destinationNulls) {
         return map(mapping, source, destinationNulls, Lookups.NONE);
     }
 
@@ -73,7 +73,8 @@ public final class FieldMapper {
      * @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit)
      * @param lookups          answers the rules' {@code lookup}s
      */
-    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls, Lookups lookups) {
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, Options.DestinationNulls destinationNulls,
+                          Lookups lookups) {
         ObjectNode out = NODES.objectNode();
         for (Map.Entry<String, FieldRule> e : mapping.entrySet()) {
             String field = e.getKey();
@@ -88,7 +89,7 @@ public final class FieldMapper {
     }
 
     /** @return the output value, or null to leave the field out */
-    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, String destinationNulls,
+    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, Options.DestinationNulls destinationNulls,
                               Lookups lookups) {
         JsonNode value;
         if (rule.value() != null) {
@@ -106,7 +107,7 @@ public final class FieldMapper {
         }
         if (value.isNull()) {
             Policy policy = rule.ifNull() != null ? rule.ifNull() : rule.isRequired() ? Policy.REJECT
-                    : "omit".equals(destinationNulls) ? Policy.OMIT : Policy.KEEP;
+                    : destinationNulls == Options.DestinationNulls.OMIT ? Policy.OMIT : Policy.KEEP;
             return apply(policy, field, path, rule, "required but null in the source record", NullNode.getInstance());
         }
         value = shape(field, path, rule, value, lookups);
@@ -125,7 +126,7 @@ public final class FieldMapper {
         }
         value = rule.type() == null ? value : coerce(field, path, rule, value);
         // A shaped value can become null (pick from an empty list): the destination-wide policy still applies.
-        return value.isNull() && rule.ifNull() == null && "omit".equals(destinationNulls) ? null : value;
+        return value.isNull() && rule.ifNull() == null && destinationNulls == Options.DestinationNulls.OMIT ? null : value;
     }
 
     private static JsonNode apply(Policy policy, String field, String path, FieldRule rule, String reason, JsonNode keep) {

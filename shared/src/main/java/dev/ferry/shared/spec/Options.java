@@ -158,4 +158,70 @@ public final class Options {
             return kebab(this);
         }
     }
+
+    /** source.list.pagination.type. */
+    public enum PageType {
+        NONE, NEXT_TOKEN, OFFSET, PAGE, LINK_HEADER;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** source.list.cursor.type. */
+    public enum CursorType {
+        TIMESTAMP, ID, TOKEN;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** destination.method and destination.batch.method. */
+    public enum HttpMethod {
+        POST, PUT;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name();
+        }
+    }
+
+    /** destination.nulls: for fields that declare no null policy; keep when absent. */
+    public enum DestinationNulls {
+        KEEP, OMIT;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** lookups.X.missing: a value the API does not know; reject when absent. */
+    public enum MissingPolicy {
+        REJECT, NULL;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
+
+    /** an API's rateLimitHeaders; auto when absent. */
+    public enum RateLimitHeaders {
+        AUTO, NONE;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return kebab(this);
+        }
+    }
 }

@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,9 +104,6 @@ public final class SpecLoader {
         }
         checkAuth(p, "auth", api.auth());
         ApiReferences.checkApiLimits(p, api);
-        if (api.rateLimitHeaders() != null && !Set.of("auto", "none").contains(api.rateLimitHeaders())) {
-            p.addAt("rateLimitHeaders", "must be auto or none, got '" + api.rateLimitHeaders() + "'");
-        }
         if (api.pagination() != null) {
             var probe = new IntegrationSpec.ListRequest("https://probe.invalid/", "/", api.pagination(), null);
             dev.ferry.shared.poll.ListPlan.problems(probe).forEach(problem -> p.addAt(problem[0].replace("source.list.", ""), problem[1]));
@@ -180,7 +176,7 @@ public final class SpecLoader {
             var declared = tree.path("lookups").path(e.getKey());
             IntegrationSpec.Lookup lookup = e.getValue();
             if (lookup != null && lookup.missing() == null && declared.has("missing") && declared.get("missing").isNull()) {
-                lookup = lookup.withMissing("null");
+                lookup = lookup.withMissing(Options.MissingPolicy.NULL);
                 changed = true;
             }
             lookups.put(e.getKey(), lookup);
@@ -289,9 +285,8 @@ public final class SpecLoader {
             p.add("destination", "is required");
         } else {
             var d = spec.destination();
-            String method = d.method() == null ? "" : d.method().toUpperCase(Locale.ROOT);
-            if (!method.equals("POST") && !method.equals("PUT")) {
-                p.add("destination.method", "must be POST or PUT, got '" + d.method() + "'");
+            if (d.method() == null) {
+                p.add("destination.method", "is required: POST or PUT");
             }
             checkUrl(p, "destination.url", d.url());
             checkAuth(p, "destination.auth", d.auth());
@@ -357,10 +352,6 @@ public final class SpecLoader {
         checkMapping(p, "mapping", "/mapping", spec.mapping(), spec.lookups().keySet());
         checkLookups(p, spec);
         checkAgainstSchemas(p, spec);
-        if (spec.destination() != null && spec.destination().nulls() != null
-                && !Set.of("keep", "omit").contains(spec.destination().nulls())) {
-            p.add("destination.nulls", "must be keep or omit, got '" + spec.destination().nulls() + "'");
-        }
         for (int i = 0; i < spec.examples().size(); i++) {
             var example = spec.examples().get(i);
             String at = "examples[" + i + "]";
@@ -390,9 +381,6 @@ public final class SpecLoader {
             p.addAt(at + ".size", "is required: the most records one request may carry (1.." + MAX_BATCH_SIZE + ")");
         } else if (b.size() < 1 || b.size() > MAX_BATCH_SIZE) {
             p.addAt(at + ".size", "must be 1.." + MAX_BATCH_SIZE + ", got " + b.size());
-        }
-        if (b.method() != null && !Set.of("POST", "PUT").contains(b.method().toUpperCase(Locale.ROOT))) {
-            p.addAt(at + ".method", "must be POST or PUT, got '" + b.method() + "'");
         }
         if (b.url() == null) {
             p.addAt(at + ".url", "is required: the bulk endpoint");
@@ -549,9 +537,6 @@ public final class SpecLoader {
             }
             if (l.maxEntries() != null && l.maxEntries() <= 0) {
                 p.add(at + ".maxEntries", "must be positive (values cached per function instance)");
-            }
-            if (l.missing() != null && !Set.of("reject", "null").contains(l.missing())) {
-                p.add(at + ".missing", "must be reject or null, got '" + l.missing() + "'");
             }
             checkAuth(p, at + ".auth", l.auth());
             if (!used.contains(name)) {
