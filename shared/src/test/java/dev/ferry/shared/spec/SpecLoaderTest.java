@@ -339,6 +339,14 @@ class SpecLoaderTest {
     }
 
     @Test
+    void fixedValuesIgnoreLetterCaseAsBefore() {
+        IntegrationSpec spec = loader().load("demo.yaml", VALID.replace("method: POST", "method: post").replace("mode: full", "mode: Full"));
+
+        assertThat(spec.destination().method()).isEqualTo(Options.HttpMethod.POST);
+        assertThat(spec.webhook().mode()).isEqualTo(Options.WebhookMode.FULL);
+    }
+
+    @Test
     void anUnknownFixedValueNamesTheAcceptedOnesAndItsLine() {
         // a value outside a fixed set fails while reading (alone: the rest cannot be checked against a half-read spec)
         String yaml = VALID.replace("{ type: bearer, secret: ferry/demo/source, field: token }", "{ type: digest }");
