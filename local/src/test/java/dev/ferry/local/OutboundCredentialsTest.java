@@ -9,6 +9,7 @@ import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options;
 import dev.ferry.testing.AwsEmulators;
 import dev.ferry.testing.FakeApi;
 import dev.ferry.testing.FakeApi.Reply;
@@ -113,7 +114,9 @@ class OutboundCredentialsTest {
     }
 
     IntegrationSpec.Auth oauth(String type, List<String> scopes) {
-        return new IntegrationSpec.Auth(type, secretName, null, null, null, idp.baseUrl() + "/oauth/token", scopes,
+        return new IntegrationSpec.Auth(
+                Options.AuthType.valueOf(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), secretName, null, null, null,
+                idp.baseUrl() + "/oauth/token", scopes,
                 null, null, null, null, null, null, null);
     }
 
@@ -296,10 +299,10 @@ class OutboundCredentialsTest {
         aws.putSecret(secretName, "{\"apiKey\":\"k&y=1\",\"username\":\"ferry\",\"password\":\"p@ss:word\",\"token\":\"t-1\"}");
         api.on("GET", "/v1/things", Reply.json(200, "{}"));
 
-        auth.send(http, new IntegrationSpec.Auth("api-key", secretName, null, null, "api_key", null, null, null, null, null,
+        auth.send(http, new IntegrationSpec.Auth(Options.AuthType.API_KEY, secretName, null, null, "api_key", null, null, null, null, null,
                 null, null, null, "yearly"), "GET", api.baseUrl() + "/v1/things?page=2", Map.of(), null);
-        auth.send(http, new IntegrationSpec.Auth("basic", secretName, null, null), "GET", api.baseUrl() + "/v1/things", Map.of(), null);
-        auth.send(http, new IntegrationSpec.Auth("bearer", secretName, null, null), "GET", api.baseUrl() + "/v1/things", Map.of(), null);
+        auth.send(http, new IntegrationSpec.Auth(Options.AuthType.BASIC, secretName, null, null), "GET", api.baseUrl() + "/v1/things", Map.of(), null);
+        auth.send(http, new IntegrationSpec.Auth(Options.AuthType.BEARER, secretName, null, null), "GET", api.baseUrl() + "/v1/things", Map.of(), null);
 
         List<RecordedRequest> seen = api.requests();
         assertThat(seen.get(0).queryParam("api_key")).contains("k&y=1");
@@ -321,7 +324,8 @@ class OutboundCredentialsTest {
             String expected = "v1=" + Base64.getEncoder().encodeToString(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
             return expected.equals(r.header("X-Ferry-Signature")) ? Reply.json(200, "{}") : Reply.json(401, "{}");
         });
-        var a = new IntegrationSpec.Auth("hmac", secretName, null, "X-Ferry-Signature", null, null, null, "sha512", "base64",
+        var a = new IntegrationSpec.Auth(Options.AuthType.HMAC, secretName, null, "X-Ferry-Signature", null, null, null,
+                Options.HmacAlgorithm.SHA512, Options.HmacEncoding.BASE64,
                 "v1=", content, null, null, "yearly");
 
         var response = auth.send(http, a, "POST", api.baseUrl() + "/v1/things?x=1", Map.of("Content-Type", "application/json"),
@@ -336,7 +340,7 @@ class OutboundCredentialsTest {
         aws.putSecret(secretName, "{\"accessKeyId\":\"AKIDEXAMPLE\",\"secretAccessKey\":\"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\","
                 + "\"sessionToken\":\"session-77\"}");
         api.on("POST", "/prod/orders", Reply.json(200, "{}"));
-        var a = new IntegrationSpec.Auth("aws-sigv4", secretName, null, null, null, null, null, null, null, null, null,
+        var a = new IntegrationSpec.Auth(Options.AuthType.AWS_SIGV4, secretName, null, null, null, null, null, null, null, null, null,
                 "eu-west-1", "execute-api", null);
         byte[] body = "{\"order\":7}".getBytes(StandardCharsets.UTF_8);
 
@@ -378,7 +382,7 @@ class OutboundCredentialsTest {
     @Test
     void aRotatedSecretIsUsedOnceTheTtlPassesAndAt401Immediately() {
         aws.putSecret(secretName, "{\"token\":\"v1\"}");
-        var a = new IntegrationSpec.Auth("bearer", secretName, null, null);
+        var a = new IntegrationSpec.Auth(Options.AuthType.BEARER, secretName, null, null);
         apiAccepts(List.of("Bearer v1", "Bearer v2"));
         get(a);
 
@@ -402,8 +406,8 @@ class OutboundCredentialsTest {
         aws.putSecret(secretName, "{\"key\":\"k1\"}");
         aws.putSecret(secretName, "{\"key\":\"k2\"}");
         WebhookVerifier verifier = new WebhookVerifier(clock);
-        var hook = new IntegrationSpec.Webhook("full", null,
-                new IntegrationSpec.Signature("github", null, null, secretName, null, null, null, null, null, null));
+        var hook = new IntegrationSpec.Webhook(Options.WebhookMode.FULL, null,
+                new IntegrationSpec.Signature(Options.SignatureScheme.GITHUB, null, null, secretName, null, null, null, null, null, null));
         byte[] body = "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(secrets.currentAndPrevious(secretName, "key")).containsExactly("k2", "k1");

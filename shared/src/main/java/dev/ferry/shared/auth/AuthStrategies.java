@@ -3,9 +3,9 @@ package dev.ferry.shared.auth;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options.AuthType;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * so the same block always gets the same instance.
  */
 public final class AuthStrategies {
-
-    public static final List<String> TYPES = List.of("none", "api-key", "bearer", "basic", "oauth2-client-credentials",
-            "oauth2-refresh-token", "hmac", "aws-sigv4");
 
     private static final AuthStrategy NONE = new AuthStrategy() {
         @Override
@@ -40,7 +37,7 @@ public final class AuthStrategies {
     }
 
     public AuthStrategy of(IntegrationSpec.Auth auth) {
-        if (auth == null || auth.type() == null || "none".equals(auth.type())) {
+        if (auth == null || auth.type() == null || auth.type() == AuthType.NONE) {
             return NONE;
         }
         return built.computeIfAbsent(auth, this::build);
@@ -48,11 +45,11 @@ public final class AuthStrategies {
 
     private AuthStrategy build(IntegrationSpec.Auth auth) {
         return switch (auth.type()) {
-            case "api-key", "bearer", "basic" -> new StaticCredentials(secrets, auth);
-            case "oauth2-client-credentials", "oauth2-refresh-token" -> new OAuth2Tokens(secrets, auth, http, clock);
-            case "hmac" -> new HmacRequestSigner(secrets, auth, clock);
-            case "aws-sigv4" -> new SigV4Signer(secrets, auth, clock);
-            default -> throw new IllegalStateException("unchecked auth type " + auth.type());
+            case API_KEY, BEARER, BASIC -> new StaticCredentials(secrets, auth);
+            case OAUTH2_CLIENT_CREDENTIALS, OAUTH2_REFRESH_TOKEN -> new OAuth2Tokens(secrets, auth, http, clock);
+            case HMAC -> new HmacRequestSigner(secrets, auth, clock);
+            case AWS_SIGV4 -> new SigV4Signer(secrets, auth, clock);
+            case NONE -> NONE;
         };
     }
 }

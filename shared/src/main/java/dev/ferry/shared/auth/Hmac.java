@@ -1,5 +1,8 @@
 package dev.ferry.shared.auth;
 
+import dev.ferry.shared.spec.Options.HmacAlgorithm;
+import dev.ferry.shared.spec.Options.HmacEncoding;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
@@ -14,18 +17,9 @@ public final class Hmac {
     private Hmac() {
     }
 
-    /** The JCA name for sha1, sha256 (default) or sha512; anything else is a configuration error. */
-    public static String jcaName(String algorithm) {
-        return switch (algorithm == null ? "sha256" : algorithm.toLowerCase(Locale.ROOT)) {
-            case "sha1" -> "HmacSHA1";
-            case "sha256" -> "HmacSHA256";
-            case "sha512" -> "HmacSHA512";
-            default -> throw new IllegalArgumentException("HMAC algorithm must be sha1, sha256 or sha512, got '" + algorithm + "'");
-        };
-    }
-
-    public static byte[] mac(String algorithm, byte[] key, byte[]... parts) {
-        String name = jcaName(algorithm);
+    /** @param algorithm null means sha256 */
+    public static byte[] mac(HmacAlgorithm algorithm, byte[] key, byte[]... parts) {
+        String name = HmacAlgorithm.orDefault(algorithm).jcaName();
         try {
             Mac mac = Mac.getInstance(name);
             mac.init(new SecretKeySpec(key, name));
@@ -38,14 +32,14 @@ public final class Hmac {
         }
     }
 
-    public static String encode(String encoding, byte[] digest) {
-        return "base64".equalsIgnoreCase(encoding) ? Base64.getEncoder().encodeToString(digest) : HexFormat.of().formatHex(digest);
+    public static String encode(HmacEncoding encoding, byte[] digest) {
+        return encoding == HmacEncoding.BASE64 ? Base64.getEncoder().encodeToString(digest) : HexFormat.of().formatHex(digest);
     }
 
     /** The presented signature's bytes, or null when it is not valid hex/base64 (never an exception with its text). */
-    public static byte[] decode(String encoding, String presented) {
+    public static byte[] decode(HmacEncoding encoding, String presented) {
         try {
-            return "base64".equalsIgnoreCase(encoding) ? Base64.getDecoder().decode(presented.trim())
+            return encoding == HmacEncoding.BASE64 ? Base64.getDecoder().decode(presented.trim())
                     : HexFormat.of().parseHex(presented.trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return null;

@@ -8,6 +8,7 @@ import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.secrets.SecretsProvider;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -58,7 +59,7 @@ final class OAuth2Tokens implements AuthStrategy {
         this.auth = auth;
         this.http = http;
         this.clock = clock;
-        this.refreshGrant = "oauth2-refresh-token".equals(auth.type());
+        this.refreshGrant = auth.type() == Options.AuthType.OAUTH2_REFRESH_TOKEN;
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class OutboundAuth {
         try {
             return http.send(method, request.url(), request.headers(), body);
         } catch (StepFailure f) {
-            if (!rejected(f) || auth == null || "none".equals(auth.type())) {
+            if (!rejected(f) || auth == null || auth.type() == dev.ferry.shared.spec.Options.AuthType.NONE) {
                 throw f;
             }
             LOG.infof("%s %s answered %d: reading the credentials from secret '%s' afresh and trying once more",

@@ -21,8 +21,8 @@ final class StaticCredentials implements AuthStrategy {
     @Override
     public void apply(OutboundRequest request) {
         switch (auth.type()) {
-            case "bearer" -> request.headers().put("Authorization", "Bearer " + secrets.field(auth.secret(), field("token")));
-            case "api-key" -> {
+            case BEARER -> request.headers().put("Authorization", "Bearer " + secrets.field(auth.secret(), field("token")));
+            case API_KEY -> {
                 String key = secrets.field(auth.secret(), field("apiKey"));
                 if (auth.query() != null) {
                     String url = request.url();
@@ -32,7 +32,7 @@ final class StaticCredentials implements AuthStrategy {
                     request.headers().put(auth.header() == null ? "X-Api-Key" : auth.header(), key);
                 }
             }
-            case "basic" -> {
+            case BASIC -> {
                 String user = secrets.field(auth.secret(), "username");
                 String password = secrets.field(auth.secret(), "password");
                 request.headers().put("Authorization", "Basic " + Base64.getEncoder().encodeToString(

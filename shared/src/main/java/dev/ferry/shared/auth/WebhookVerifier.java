@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options.HmacAlgorithm;
+import dev.ferry.shared.spec.Options.HmacEncoding;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class WebhookVerifier {
 
-    public static final Set<String> SCHEMES = Set.of("hmac", "standard-webhooks", "github", "stripe");
     public static final int DEFAULT_TOLERANCE_SECONDS = 300;
     /** Epoch seconds with more digits than this are beyond any clock (year 3e10): refused before any arithmetic. */
     static final int MAX_TIMESTAMP_DIGITS = 18;
@@ -54,10 +54,10 @@ public final class WebhookVerifier {
     /** The header that must be present for this scheme, for error messages. */
     public static String signatureHeader(IntegrationSpec.Signature signature) {
         return switch (signature.schemeOrDefault()) {
-            case "standard-webhooks" -> "webhook-signature";
-            case "github" -> "X-Hub-Signature-256";
-            case "stripe" -> "Stripe-Signature";
-            default -> signature.header();
+            case STANDARD_WEBHOOKS -> "webhook-signature";
+            case GITHUB -> "X-Hub-Signature-256";
+            case STRIPE -> "Stripe-Signature";
+            case HMAC -> signature.header();
         };
     }
 
@@ -68,11 +68,10 @@ public final class WebhookVerifier {
     public Result verify(IntegrationSpec.Webhook webhook, Function<String, String> headers, byte[] body, List<String> keys) {
         IntegrationSpec.Signature sig = webhook.signature();
         Result result = switch (sig.schemeOrDefault()) {
-            case "standard-webhooks" -> standardWebhooks(sig, headers, body, keys);
-            case "github" -> github(headers, body, keys);
-            case "stripe" -> stripe(sig, headers, body, keys);
-            case "hmac" -> hmac(sig, headers, body, keys);
-            default -> throw new ConfigurationException("unknown signature scheme '" + sig.scheme() + "'");
+            case STANDARD_WEBHOOKS -> standardWebhooks(sig, headers, body, keys);
+            case GITHUB -> github(headers, body, keys);
+            case STRIPE -> stripe(sig, headers, body, keys);
+            case HMAC -> hmac(sig, headers, body, keys);
         };
         if (result instanceof Verified v && webhook.deliveryIdHeader() != null) {
             return new Verified(headers.apply(webhook.deliveryIdHeader()));
@@ -97,7 +96,7 @@ public final class WebhookVerifier {
         for (String entry : signatures.trim().split(" +")) {
             int comma = entry.indexOf(',');
             if (comma > 0 && entry.substring(0, comma).equals("v1")) {
-                presented.add(Hmac.decode("base64", entry.substring(comma + 1)));
+                presented.add(Hmac.decode(HmacEncoding.BASE64, entry.substring(comma + 1)));
             }
         }
         if (presented.isEmpty()) {
@@ -105,7 +104,7 @@ public final class WebhookVerifier {
         }
         byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
         for (String key : keys) {
-            byte[] expected = Hmac.mac("sha256", standardWebhooksKey(key), prefix, body);
+            byte[] expected = Hmac.mac(HmacAlgorithm.SHA256, standardWebhooksKey(key), prefix, body);
             for (byte[] candidate : presented) {
                 if (Hmac.same(expected, candidate)) {
                     return new Verified(id);
@@ -135,9 +134,9 @@ public final class WebhookVerifier {
         if (!presented.startsWith("sha256=")) {
             return new Rejected("X-Hub-Signature-256 must start with sha256=");
         }
-        byte[] candidate = Hmac.decode("hex", presented.substring("sha256=".length()));
+        byte[] candidate = Hmac.decode(HmacEncoding.HEX, presented.substring("sha256=".length()));
         for (String key : keys) {
-            if (Hmac.same(Hmac.mac("sha256", key.getBytes(StandardCharsets.UTF_8), body), candidate)) {
+            if (Hmac.same(Hmac.mac(HmacAlgorithm.SHA256, key.getBytes(StandardCharsets.UTF_8), body), candidate)) {
                 return new Verified(headers.apply("X-GitHub-Delivery"));
             }
         }
@@ -166,7 +165,7 @@ public final class WebhookVerifier {
                 }
                 timestamp = value;
             } else if (name.equals("v1")) {
-                presented.add(Hmac.decode("hex", value));
+                presented.add(Hmac.decode(HmacEncoding.HEX, value));
             }
         }
         if (timestamp == null || presented.isEmpty()) {
@@ -178,7 +177,7 @@ public final class WebhookVerifier {
         }
         byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
         for (String key : keys) {
-            byte[] expected = Hmac.mac("sha256", key.getBytes(StandardCharsets.UTF_8), prefix, body);
+            byte[] expected = Hmac.mac(HmacAlgorithm.SHA256, key.getBytes(StandardCharsets.UTF_8), prefix, body);
             for (byte[] candidate : presented) {
                 if (Hmac.same(expected, candidate)) {
                     return new Verified(eventId(body));

@@ -11,6 +11,8 @@ import dev.ferry.shared.json.Json;
 import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.IntegrationSpec.FieldRule;
+import dev.ferry.shared.spec.Options;
+import dev.ferry.shared.spec.Options.Policy;
 import dev.ferry.shared.time.DatePattern;
 import dev.ferry.shared.time.DateValueException;
 import dev.ferry.shared.time.EpochUnit;
@@ -52,14 +54,13 @@ public final class FieldMapper {
     // Per spec value, not per record: zones and output paths are parsed once.
     private final Map<String, ZoneId> zones = new ConcurrentHashMap<>();
     private static final Map<String, String[]> PATHS = new ConcurrentHashMap<>();
-    private static final Map<String, RoundingMode> ROUNDING = new ConcurrentHashMap<>();
 
     public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source) {
         return map(mapping, source, null);
     }
 
     /** @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit) */
-    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls) {
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, Options.DestinationNulls destinationNulls) {
         return map(mapping, source, destinationNulls, Lookups.NONE);
     }
 
@@ -72,7 +73,8 @@ public final class FieldMapper {
      * @param destinationNulls the destination-wide policy for null values of fields that set none (keep, omit)
      * @param lookups          answers the rules' {@code lookup}s
      */
-    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, String destinationNulls, Lookups lookups) {
+    public ObjectNode map(Map<String, FieldRule> mapping, JsonNode source, Options.DestinationNulls destinationNulls,
+                          Lookups lookups) {
         ObjectNode out = NODES.objectNode();
         for (Map.Entry<String, FieldRule> e : mapping.entrySet()) {
             String field = e.getKey();
@@ -87,7 +89,7 @@ public final class FieldMapper {
     }
 
     /** @return the output value, or null to leave the field out */
-    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, String destinationNulls,
+    private JsonNode mapField(String field, String path, FieldRule rule, JsonNode source, Options.DestinationNulls destinationNulls,
                               Lookups lookups) {
         JsonNode value;
         if (rule.value() != null) {
@@ -99,19 +101,19 @@ public final class FieldMapper {
             value = value == null ? MissingNode.getInstance() : value.deepCopy();
         }
         if (value.isMissingNode()) {
-            String policy = rule.ifAbsent() != null ? rule.ifAbsent() : rule.isRequired() ? "reject" : "omit";
+            Policy policy = rule.ifAbsent() != null ? rule.ifAbsent() : rule.isRequired() ? Policy.REJECT : Policy.OMIT;
             // A default is written in the destination's terms already: it is not shaped, translated or typed.
             return apply(policy, field, path, rule, "required but absent in the source record", NullNode.getInstance());
         }
         if (value.isNull()) {
-            String policy = rule.ifNull() != null ? rule.ifNull() : rule.isRequired() ? "reject"
-                    : "omit".equals(destinationNulls) ? "omit" : "keep";
+            Policy policy = rule.ifNull() != null ? rule.ifNull() : rule.isRequired() ? Policy.REJECT
+                    : destinationNulls == Options.DestinationNulls.OMIT ? Policy.OMIT : Policy.KEEP;
             return apply(policy, field, path, rule, "required but null in the source record", NullNode.getInstance());
         }
         value = shape(field, path, rule, value, lookups);
         if ((value.isTextual() && value.asText().isEmpty()) || (value.isArray() && value.isEmpty())) {
-            String policy = rule.ifEmpty() != null ? rule.ifEmpty() : "keep";
-            if (!policy.equals("keep")) {
+            Policy policy = rule.ifEmpty() != null ? rule.ifEmpty() : Policy.KEEP;
+            if (policy != Policy.KEEP) {
                 return apply(policy, field, path, rule, "must not be empty", value);
             }
         }
@@ -124,21 +126,21 @@ public final class FieldMapper {
         }
         value = rule.type() == null ? value : coerce(field, path, rule, value);
         // A shaped value can become null (pick from an empty list): the destination-wide policy still applies.
-        return value.isNull() && rule.ifNull() == null && "omit".equals(destinationNulls) ? null : value;
+        return value.isNull() && rule.ifNull() == null && destinationNulls == Options.DestinationNulls.OMIT ? null : value;
     }
 
-    private static JsonNode apply(String policy, String field, String path, FieldRule rule, String reason, JsonNode keep) {
+    private static JsonNode apply(Policy policy, String field, String path, FieldRule rule, String reason, JsonNode keep) {
         return switch (policy) {
-            case "omit" -> null;
-            case "null" -> NullNode.getInstance();
-            case "keep" -> keep;
-            case "default" -> {
+            case OMIT -> null;
+            case NULL -> NullNode.getInstance();
+            case KEEP -> keep;
+            case DEFAULT -> {
                 if (rule.defaultValue() == null) {
                     throw new MappingException(field, path, "policy 'default' but no default is declared");
                 }
                 yield rule.defaultValue().deepCopy();
             }
-            default -> throw new MappingException(field, path, reason);
+            case REJECT -> throw new MappingException(field, path, reason);
         };
     }
 
@@ -169,7 +171,7 @@ public final class FieldMapper {
             }
             if (rule.pick() != null) {
                 value = value.isEmpty() ? NullNode.getInstance()
-                        : "last".equals(rule.pick()) ? value.get(value.size() - 1) : value.get(0);
+                        : rule.pick() == Options.Pick.LAST ? value.get(value.size() - 1) : value.get(0);
             }
         }
         if (rule.split() != null && value.isTextual()) {
@@ -204,9 +206,9 @@ public final class FieldMapper {
         if (Boolean.TRUE.equals(rule.trim())) {
             text = text.strip();
         }
-        if ("lower".equals(rule.letters())) {
+        if (rule.letters() == Options.LetterCase.LOWER) {
             text = text.toLowerCase(Locale.ROOT);
-        } else if ("upper".equals(rule.letters())) {
+        } else if (rule.letters() == Options.LetterCase.UPPER) {
             text = text.toUpperCase(Locale.ROOT);
         }
         return NODES.textNode(text);
@@ -258,16 +260,15 @@ public final class FieldMapper {
         if (mapped != null) {
             return mapped.deepCopy();
         }
-        String unknown = rule.unknown() == null ? "reject" : rule.unknown();
-        return switch (unknown) {
-            case "keep" -> value;
-            case "default" -> {
+        return switch (rule.unknown() == null ? Options.UnknownPolicy.REJECT : rule.unknown()) {
+            case KEEP -> value;
+            case DEFAULT -> {
                 if (rule.defaultValue() == null) {
                     throw new MappingException(field, path, "unknown value '" + value.asText() + "' and no default is declared");
                 }
                 yield rule.defaultValue().deepCopy();
             }
-            default -> throw new MappingException(field, path, "unknown value '" + value.asText() + "' (known: "
+            case REJECT -> throw new MappingException(field, path, "unknown value '" + value.asText() + "' (known: "
                     + String.join(", ", rule.map().keySet()) + ")");
         };
     }
@@ -308,13 +309,12 @@ public final class FieldMapper {
         }
         try {
             return switch (rule.type()) {
-                case "string" -> NODES.textNode(value.isNumber() ? number(field, path, value).toPlainString() : value.asText());
-                case "integer" -> integer(field, path, rule, value);
-                case "decimal" -> decimal(field, path, rule, value);
-                case "boolean" -> NODES.booleanNode(bool(field, path, value));
-                case "datetime" -> datetime(field, path, rule, value);
-                case "date" -> date(field, path, rule, value);
-                default -> throw new MappingException(field, path, "unknown type '" + rule.type() + "'");
+                case STRING -> NODES.textNode(value.isNumber() ? number(field, path, value).toPlainString() : value.asText());
+                case INTEGER -> integer(field, path, rule, value);
+                case DECIMAL -> decimal(field, path, rule, value);
+                case BOOLEAN -> NODES.booleanNode(bool(field, path, value));
+                case DATETIME -> datetime(field, path, rule, value);
+                case DATE -> date(field, path, rule, value);
             };
         } catch (NumberFormatException e) {
             throw new MappingException(field, path, "'" + value.asText() + "' is not a number");
@@ -360,7 +360,7 @@ public final class FieldMapper {
     /** A whole number as is; any other only with a declared {@code rounding} (UNNECESSARY: only whole numbers). */
     private static JsonNode integer(String field, String path, FieldRule rule, JsonNode value) {
         BigDecimal number = number(field, path, value);
-        RoundingMode mode = rule.rounding() == null ? null : rounding(rule);
+        RoundingMode mode = rule.rounding();
         try {
             return Numbers.integerNode(mode == null ? number.toBigIntegerExact() : number.setScale(0, mode).toBigIntegerExact());
         } catch (ArithmeticException e) {
@@ -375,17 +375,13 @@ public final class FieldMapper {
         if (rule.scale() == null) {
             return NODES.numberNode(number);
         }
-        RoundingMode mode = rule.rounding() == null ? RoundingMode.HALF_EVEN : rounding(rule);
+        RoundingMode mode = rule.rounding() == null ? RoundingMode.HALF_EVEN : rule.rounding();
         try {
             return NODES.numberNode(number.setScale(rule.scale(), mode));
         } catch (ArithmeticException e) {
             throw new MappingException(field, path, quoted(value) + " has more than " + rule.scale()
                     + " digits after the decimal point (rounding " + mode + ")");
         }
-    }
-
-    private static RoundingMode rounding(FieldRule rule) {
-        return ROUNDING.computeIfAbsent(rule.rounding(), r -> RoundingMode.valueOf(r.toUpperCase(Locale.ROOT)));
     }
 
     /** A record's value in a reason: short, so a 1000-digit number does not fill the dead-letter queue. */

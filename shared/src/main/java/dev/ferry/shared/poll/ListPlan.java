@@ -3,6 +3,7 @@ package dev.ferry.shared.poll;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options;
 
 import java.net.URI;
 import java.time.Duration;
@@ -10,9 +11,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A checked, ready-to-use form of a spec's {@code source.list}: how to build the first page's URL for a
@@ -22,10 +21,8 @@ public final class ListPlan {
 
     public enum PageType { NONE, NEXT_TOKEN, OFFSET, PAGE, LINK_HEADER }
 
+    /** The spec's cursor types, and NONE: no cursor declared. */
     public enum CursorType { NONE, TIMESTAMP, ID, TOKEN }
-
-    static final Set<String> PAGE_TYPES = Set.of("none", "next-token", "offset", "page", "link-header");
-    static final Set<String> CURSOR_TYPES = Set.of("timestamp", "id", "token");
     static final int DEFAULT_MAX_PAGES = 10_000;
 
     private final String url;
@@ -43,9 +40,9 @@ public final class ListPlan {
         this.recordsPath = list.recordsPath();
         this.pagination = list.pagination();
         this.pageType = pagination == null || pagination.type() == null ? PageType.NONE
-                : PageType.valueOf(pagination.type().toUpperCase(Locale.ROOT).replace('-', '_'));
+                : PageType.valueOf(pagination.type().name());
         this.cursor = list.cursor();
-        this.cursorType = cursor == null ? CursorType.NONE : CursorType.valueOf(cursor.type().toUpperCase(Locale.ROOT));
+        this.cursorType = cursor == null ? CursorType.NONE : CursorType.valueOf(cursor.type().name());
         this.format = cursorType == CursorType.TIMESTAMP ? CursorFormat.of(cursor.format(), cursor.zone()) : null;
         this.lookback = cursor == null || cursor.lookback() == null ? Duration.ZERO : Duration.parse(cursor.lookback());
         this.maxWindow = cursor == null || cursor.maxWindow() == null ? null : Duration.parse(cursor.maxWindow());
@@ -62,17 +59,16 @@ public final class ListPlan {
         var pg = list.pagination();
         if (pg != null) {
             String at = "source.list.pagination";
-            if (pg.type() == null || !PAGE_TYPES.contains(pg.type())) {
-                problems.add(new String[]{at + ".type", "must be one of " + PAGE_TYPES.stream().sorted().toList()
-                        + ", got '" + pg.type() + "'"});
+            if (pg.type() == null) {
+                problems.add(new String[]{at + ".type", "is required: one of " + Options.spellings(Options.PageType.class)});
             } else {
-                if (pg.type().equals("next-token") && pg.tokenPath() == null) {
+                if (pg.type() == Options.PageType.NEXT_TOKEN && pg.tokenPath() == null) {
                     problems.add(new String[]{at + ".tokenPath", "is required for next-token paging (a JSON Pointer to the next token or URL)"});
                 }
                 if (pg.limit() != null && pg.limitParam() == null) {
                     problems.add(new String[]{at + ".limitParam", "is required with limit (the query parameter the page size goes in)"});
                 }
-                if ((pg.type().equals("offset") || pg.type().equals("page")) && pg.limit() == null && pg.hasMorePath() == null) {
+                if ((pg.type() == Options.PageType.OFFSET || pg.type() == Options.PageType.PAGE) && pg.limit() == null && pg.hasMorePath() == null) {
                     problems.add(new String[]{at, pg.type() + " paging needs limit (a short page ends the list) or hasMorePath"});
                 }
             }
@@ -88,23 +84,22 @@ public final class ListPlan {
         var c = list.cursor();
         if (c != null) {
             String at = "source.list.cursor";
-            if (c.type() == null || !CURSOR_TYPES.contains(c.type())) {
-                problems.add(new String[]{at + ".type", "must be one of " + CURSOR_TYPES.stream().sorted().toList()
-                        + ", got '" + c.type() + "'"});
+            if (c.type() == null) {
+                problems.add(new String[]{at + ".type", "is required: one of " + Options.spellings(Options.CursorType.class)});
                 return problems;
             }
             if (c.param() == null) {
                 problems.add(new String[]{at + ".param", "is required (the query parameter the cursor is sent in)"});
             }
-            if (!c.type().equals("token") && c.field() == null) {
+            if (c.type() != Options.CursorType.TOKEN && c.field() == null) {
                 problems.add(new String[]{at + ".field", "is required for a " + c.type() + " cursor (a JSON Pointer into each record)"});
             }
-            if (c.type().equals("token") && c.tokenPath() == null) {
+            if (c.type() == Options.CursorType.TOKEN && c.tokenPath() == null) {
                 problems.add(new String[]{at + ".tokenPath", "is required for a token cursor (where the last page holds the next token)"});
             }
             pointer(problems, at + ".field", c.field());
             pointer(problems, at + ".tokenPath", c.tokenPath());
-            if (!c.type().equals("timestamp")) {
+            if (c.type() != Options.CursorType.TIMESTAMP) {
                 for (var e : Map.of("untilParam", c.untilParam() == null, "format", c.format() == null, "zone", c.zone() == null,
                         "lookback", c.lookback() == null, "maxWindow", c.maxWindow() == null).entrySet()) {
                     if (!e.getValue()) {

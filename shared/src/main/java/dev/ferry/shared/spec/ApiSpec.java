@@ -23,7 +23,7 @@ import dev.ferry.shared.spec.IntegrationSpec.Pagination;
  * @param health           a path (relative to baseUrl) that answers 2xx while the API is up
  */
 public record ApiSpec(String name, String description, String owner, String docs, String baseUrl, Auth auth,
-                      ApiLimits limits, String rateLimitHeaders, Pagination pagination, String health) {
+                      ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders, Pagination pagination, String health) {
 
     /** {@code baseUrl} + a path that starts with '/'. */
     public String url(String path) {

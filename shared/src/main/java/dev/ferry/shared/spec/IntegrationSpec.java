@@ -91,7 +91,7 @@ public record IntegrationSpec(
      * @param hasMorePath JSON Pointer to a boolean that is false on the last page
      * @param maxPages    safety stop per run window (default 10000)
      */
-    public record Pagination(String type, String tokenPath, String tokenParam, String offsetParam, String pageParam,
+    public record Pagination(Options.PageType type, String tokenPath, String tokenParam, String offsetParam, String pageParam,
                              Integer firstPage, String limitParam, Integer limit, String hasMorePath, Integer maxPages) {
     }
 
@@ -108,7 +108,7 @@ public record IntegrationSpec(
      * @param initial    where the first run starts (timestamp: an ISO-8601 instant; id: a value)
      * @param tokenPath  token: JSON Pointer to the next run's token in the last page
      */
-    public record Cursor(String type, String field, String param, String untilParam, String format, String zone,
+    public record Cursor(Options.CursorType type, String field, String param, String untilParam, String format, String zone,
                          String lookback, String maxWindow, String initial, String tokenPath) {
     }
 
@@ -130,11 +130,12 @@ public record IntegrationSpec(
      * @param service   aws-sigv4: the signing name, e.g. execute-api
      * @param rotation  how the credential is rotated (e.g. "every 90 days by the vendor console"); static credentials without it warn
      */
-    public record Auth(String type, String secret, String field, String header, String query, String tokenUrl,
-                       java.util.List<String> scopes, String algorithm, String encoding, String prefix, String content,
+    public record Auth(Options.AuthType type, String secret, String field, String header, String query, String tokenUrl,
+                       java.util.List<String> scopes, Options.HmacAlgorithm algorithm, Options.HmacEncoding encoding,
+                       String prefix, String content,
                        String region, String service, String rotation) {
 
-        public Auth(String type, String secret, String field, String header) {
+        public Auth(Options.AuthType type, String secret, String field, String header) {
             this(type, secret, field, header, null, null, null, null, null, null, null, null, null, null);
         }
     }
@@ -144,9 +145,9 @@ public record IntegrationSpec(
      * @param deliveryIdHeader the header carrying the provider's unique delivery id
      * @param signature        how the body is signed
      */
-    public record Webhook(String mode, String deliveryIdHeader, Signature signature) {
+    public record Webhook(Options.WebhookMode mode, String deliveryIdHeader, Signature signature) {
         public boolean thin() {
-            return "thin".equals(mode);
+            return mode == Options.WebhookMode.THIN;
         }
     }
 
@@ -164,15 +165,15 @@ public record IntegrationSpec(
      * @param timestampHeader  hmac: the header with the send time in epoch seconds; checked against the tolerance
      * @param toleranceSeconds how far a timestamp may be from now, either way (default 300)
      */
-    public record Signature(String scheme, String header, String prefix, String secret, String field, String algorithm,
-                            String encoding, String content, String timestampHeader, Integer toleranceSeconds) {
+    public record Signature(Options.SignatureScheme scheme, String header, String prefix, String secret, String field,
+                            Options.HmacAlgorithm algorithm, Options.HmacEncoding encoding, String content, String timestampHeader, Integer toleranceSeconds) {
 
         public Signature(String header, String prefix, String secret, String field) {
             this(null, header, prefix, secret, field, null, null, null, null, null);
         }
 
-        public String schemeOrDefault() {
-            return scheme == null ? "hmac" : scheme;
+        public Options.SignatureScheme schemeOrDefault() {
+            return scheme == null ? Options.SignatureScheme.HMAC : scheme;
         }
     }
 
@@ -201,11 +202,12 @@ public record IntegrationSpec(
      * @param lookup    the name of a declared lookup: the (shaped) value is replaced by what that API answers for it
      */
     public record FieldRule(String from, @JsonProperty("value") JsonNode value, Boolean required, String template,
-                            String lookup, String pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
-                            @JsonProperty("case") String letters, String split, Map<String, JsonNode> map, String unknown,
-                            String type, Integer scale, String rounding, String format, String output, String zone,
-                            @JsonProperty("null") String ifNull, @JsonProperty("absent") String ifAbsent,
-                            @JsonProperty("empty") String ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
+                            String lookup, Options.Pick pick, Map<String, FieldRule> each, Boolean flatten, Boolean trim,
+                            @JsonProperty("case") Options.LetterCase letters, String split, Map<String, JsonNode> map,
+                            Options.UnknownPolicy unknown, Options.ValueType type, Integer scale,
+                            java.math.RoundingMode rounding, String format, String output, String zone,
+                            @JsonProperty("null") Options.Policy ifNull, @JsonProperty("absent") Options.Policy ifAbsent,
+                            @JsonProperty("empty") Options.Policy ifEmpty, @JsonProperty("default") JsonNode defaultValue) {
 
         public FieldRule(String from, JsonNode value, Boolean required) {
             this(from, value, required, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
@@ -244,16 +246,16 @@ public record IntegrationSpec(
      * @param api        the declared API asked ({@code apis/NAME.yaml}); {@code url} is then a path relative to its base URL
      */
     public record Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries,
-                         @JsonSetter(nulls = Nulls.SET) String missing, ApiLimits limits, String api) {
+                         @JsonSetter(nulls = Nulls.SET) Options.MissingPolicy missing, ApiLimits limits, String api) {
         // YAML reads `missing: null` as a null, not as the word; SpecLoader tells it from an absent key
         // (Nulls.SET marks the explicit null as a value for the generated JSON Schema too).
 
         /** The same lookup with another {@code missing} policy. */
-        public Lookup withMissing(String policy) {
+        public Lookup withMissing(Options.MissingPolicy policy) {
             return new Lookup(url, auth, path, ttlSeconds, maxEntries, policy, limits, api);
         }
 
-        public Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries, String missing,
+        public Lookup(String url, Auth auth, String path, Integer ttlSeconds, Integer maxEntries, Options.MissingPolicy missing,
                       ApiLimits limits) {
             this(url, auth, path, ttlSeconds, maxEntries, missing, limits, null);
         }
@@ -276,7 +278,7 @@ public record IntegrationSpec(
         }
 
         public boolean rejectsMissing() {
-            return missing == null || "reject".equals(missing);
+            return missing == null || missing == Options.MissingPolicy.REJECT;
         }
     }
 
@@ -289,18 +291,20 @@ public record IntegrationSpec(
      * @param api    the declared API the records go to ({@code apis/NAME.yaml}); {@code url} and {@code batch.url} are
      *               then paths relative to its base URL
      */
-    public record Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls,
+    public record Destination(Options.HttpMethod method, String url, Auth auth, Map<String, String> headers,
+                              Options.DestinationNulls nulls,
                               JsonNode schema, Batch batch, String api) {
         public Destination {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }
 
-        public Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls, JsonNode schema) {
+        public Destination(Options.HttpMethod method, String url, Auth auth, Map<String, String> headers,
+                           Options.DestinationNulls nulls, JsonNode schema) {
             this(method, url, auth, headers, nulls, schema, null, null);
         }
 
-        public Destination(String method, String url, Auth auth, Map<String, String> headers, String nulls, JsonNode schema,
-                           Batch batch) {
+        public Destination(Options.HttpMethod method, String url, Auth auth, Map<String, String> headers,
+                           Options.DestinationNulls nulls, JsonNode schema, Batch batch) {
             this(method, url, auth, headers, nulls, schema, batch, null);
         }
     }
@@ -320,11 +324,11 @@ public record IntegrationSpec(
      * @param itemError  JSON Pointer, within a result, to the reason of a failed item (with neither itemStatus nor
      *                   itemOk: a non-empty value there fails the item)
      */
-    public record Batch(Integer size, String method, String url, String wrap, String results, String itemStatus,
+    public record Batch(Integer size, Options.HttpMethod method, String url, String wrap, String results, String itemStatus,
                         String itemOk, String itemError) {
 
-        public String methodOrDefault() {
-            return method == null ? "POST" : method.toUpperCase(java.util.Locale.ROOT);
+        public Options.HttpMethod methodOrDefault() {
+            return method == null ? Options.HttpMethod.POST : method;
         }
     }
 

@@ -6,18 +6,20 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.ferry.shared.spec.Options.AuthType;
+import dev.ferry.shared.spec.Options.Policy;
+import dev.ferry.shared.spec.Options.ValueType;
+import dev.ferry.shared.spec.Options.SignatureScheme;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.ferry.shared.auth.AuthStrategies;
-import dev.ferry.shared.auth.Hmac;
-import dev.ferry.shared.auth.WebhookVerifier;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +41,7 @@ public final class SpecLoader {
     // Constants, defaults, examples and schemas hold numbers as written (12.50 stays 12.50, never a double), as Json does.
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS) // as before the options were enums: POST or post, sha256 or SHA256
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
@@ -101,9 +104,6 @@ public final class SpecLoader {
         }
         checkAuth(p, "auth", api.auth());
         ApiReferences.checkApiLimits(p, api);
-        if (api.rateLimitHeaders() != null && !Set.of("auto", "none").contains(api.rateLimitHeaders())) {
-            p.addAt("rateLimitHeaders", "must be auto or none, got '" + api.rateLimitHeaders() + "'");
-        }
         if (api.pagination() != null) {
             var probe = new IntegrationSpec.ListRequest("https://probe.invalid/", "/", api.pagination(), null);
             dev.ferry.shared.poll.ListPlan.problems(probe).forEach(problem -> p.addAt(problem[0].replace("source.list.", ""), problem[1]));
@@ -176,7 +176,7 @@ public final class SpecLoader {
             var declared = tree.path("lookups").path(e.getKey());
             IntegrationSpec.Lookup lookup = e.getValue();
             if (lookup != null && lookup.missing() == null && declared.has("missing") && declared.get("missing").isNull()) {
-                lookup = lookup.withMissing("null");
+                lookup = lookup.withMissing(Options.MissingPolicy.NULL);
                 changed = true;
             }
             lookups.put(e.getKey(), lookup);
@@ -219,7 +219,7 @@ public final class SpecLoader {
                 .collect(Collectors.joining(".")).replace(".[", "[");
         JsonLocation loc = e.getLocation();
         int line = loc != null ? loc.getLineNr() : -1;
-        if (e instanceof UnrecognizedPropertyException) {
+        if (e instanceof UnrecognizedPropertyException || e instanceof InvalidFormatException) {
             // Jackson reports an unknown key of a record where its mapping ends; find the key itself.
             line = lineOfKey(yaml, e.getPath()).orElse(line);
         }
@@ -228,6 +228,10 @@ public final class SpecLoader {
         if (e instanceof UnrecognizedPropertyException u) {
             return where + "unknown key '" + u.getPropertyName() + "' (known keys: "
                     + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+        }
+        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            return where + "must be one of " + Options.spellings(f.getTargetType()).stream().sorted().toList()
+                    + ", got '" + f.getValue() + "'";
         }
         String message = e.getOriginalMessage();
         return where + (message == null ? "wrong type" : message.lines().findFirst().orElse("wrong type"));
@@ -281,9 +285,8 @@ public final class SpecLoader {
             p.add("destination", "is required");
         } else {
             var d = spec.destination();
-            String method = d.method() == null ? "" : d.method().toUpperCase(Locale.ROOT);
-            if (!method.equals("POST") && !method.equals("PUT")) {
-                p.add("destination.method", "must be POST or PUT, got '" + d.method() + "'");
+            if (d.method() == null) {
+                p.add("destination.method", "is required: POST or PUT");
             }
             checkUrl(p, "destination.url", d.url());
             checkAuth(p, "destination.auth", d.auth());
@@ -297,9 +300,6 @@ public final class SpecLoader {
         var source = spec.source();
         if (spec.webhook() != null) {
             var w = spec.webhook();
-            if (w.mode() != null && !Set.of("full", "thin").contains(w.mode())) {
-                p.add("webhook.mode", "must be full or thin, got '" + w.mode() + "'");
-            }
             if (w.signature() == null) {
                 p.add("webhook.signature", "is required: Ferry accepts no unsigned webhooks");
             } else {
@@ -352,10 +352,6 @@ public final class SpecLoader {
         checkMapping(p, "mapping", "/mapping", spec.mapping(), spec.lookups().keySet());
         checkLookups(p, spec);
         checkAgainstSchemas(p, spec);
-        if (spec.destination() != null && spec.destination().nulls() != null
-                && !Set.of("keep", "omit").contains(spec.destination().nulls())) {
-            p.add("destination.nulls", "must be keep or omit, got '" + spec.destination().nulls() + "'");
-        }
         for (int i = 0; i < spec.examples().size(); i++) {
             var example = spec.examples().get(i);
             String at = "examples[" + i + "]";
@@ -385,9 +381,6 @@ public final class SpecLoader {
             p.addAt(at + ".size", "is required: the most records one request may carry (1.." + MAX_BATCH_SIZE + ")");
         } else if (b.size() < 1 || b.size() > MAX_BATCH_SIZE) {
             p.addAt(at + ".size", "must be 1.." + MAX_BATCH_SIZE + ", got " + b.size());
-        }
-        if (b.method() != null && !Set.of("POST", "PUT").contains(b.method().toUpperCase(Locale.ROOT))) {
-            p.addAt(at + ".method", "must be POST or PUT, got '" + b.method() + "'");
         }
         if (b.url() == null) {
             p.addAt(at + ".url", "is required: the bulk endpoint");
@@ -426,8 +419,6 @@ public final class SpecLoader {
         }
     }
 
-    private static final Set<String> TYPES = Set.of("string", "integer", "decimal", "boolean", "datetime", "date");
-    private static final Set<String> POLICIES = Set.of("keep", "omit", "null", "default", "reject");
 
     private static void checkMapping(Problems p, String prefix, String pointer, Map<String, IntegrationSpec.FieldRule> mapping,
                                      Set<String> lookups) {
@@ -446,29 +437,15 @@ public final class SpecLoader {
             } else if (rule.from() != null) {
                 checkPointer(p, at + ".from", rule.from());
             }
-            oneOf(p, at + ".type", rule.type(), TYPES);
-            oneOf(p, at + ".pick", rule.pick(), Set.of("first", "last"));
-            oneOf(p, at + ".case", rule.letters(), Set.of("lower", "upper"));
-            oneOf(p, at + ".unknown", rule.unknown(), Set.of("reject", "default", "keep"));
-            oneOf(p, at + ".null", rule.ifNull(), POLICIES);
-            oneOf(p, at + ".absent", rule.ifAbsent(), POLICIES);
-            oneOf(p, at + ".empty", rule.ifEmpty(), POLICIES);
-            boolean wantsDefault = "default".equals(rule.ifNull()) || "default".equals(rule.ifAbsent())
-                    || "default".equals(rule.ifEmpty()) || "default".equals(rule.unknown());
+            boolean wantsDefault = rule.ifNull() == Policy.DEFAULT || rule.ifAbsent() == Policy.DEFAULT
+                    || rule.ifEmpty() == Policy.DEFAULT || rule.unknown() == Options.UnknownPolicy.DEFAULT;
             if (wantsDefault && rule.defaultValue() == null) {
                 p.add(at + ".default", "is required by a 'default' policy");
             }
-            if (rule.scale() != null && !"decimal".equals(rule.type())) {
+            if (rule.scale() != null && rule.type() != ValueType.DECIMAL) {
                 p.add(at + ".scale", "only applies to type decimal");
             } else if (rule.scale() != null && (rule.scale() < 0 || rule.scale() > dev.ferry.shared.json.Numbers.MAX_FRACTION_DIGITS)) {
                 p.add(at + ".scale", "must be 0 to " + dev.ferry.shared.json.Numbers.MAX_FRACTION_DIGITS + " digits, got " + rule.scale());
-            }
-            if (rule.rounding() != null) {
-                try {
-                    java.math.RoundingMode.valueOf(rule.rounding().toUpperCase(java.util.Locale.ROOT));
-                } catch (IllegalArgumentException ex) {
-                    p.add(at + ".rounding", "must be one of " + java.util.Arrays.toString(java.math.RoundingMode.values()));
-                }
             }
             checkDateFormats(p, at, rule);
             if (rule.zone() != null) {
@@ -495,8 +472,8 @@ public final class SpecLoader {
      * back what it writes (a complete date, hours with AM/PM), a date's output pattern must not ask for a time.
      */
     private static void checkDateFormats(Problems p, String at, IntegrationSpec.FieldRule rule) {
-        boolean date = "date".equals(rule.type());
-        if (!date && !"datetime".equals(rule.type())) {
+        boolean date = rule.type() == ValueType.DATE;
+        if (!date && rule.type() != ValueType.DATETIME) {
             for (String[] key : new String[][] {{"format", rule.format()}, {"output", rule.output()}, {"zone", rule.zone()}}) {
                 if (key[1] != null) {
                     p.add(at + "." + key[0], "only applies to type datetime or date");
@@ -560,9 +537,6 @@ public final class SpecLoader {
             }
             if (l.maxEntries() != null && l.maxEntries() <= 0) {
                 p.add(at + ".maxEntries", "must be positive (values cached per function instance)");
-            }
-            if (l.missing() != null && !Set.of("reject", "null").contains(l.missing())) {
-                p.add(at + ".missing", "must be reject or null, got '" + l.missing() + "'");
             }
             checkAuth(p, at + ".auth", l.auth());
             if (!used.contains(name)) {
@@ -637,47 +611,29 @@ public final class SpecLoader {
         return nullable ? "null" : null;
     }
 
-    private static void oneOf(Problems p, String at, String value, Set<String> allowed) {
-        if (value != null && !allowed.contains(value)) {
-            p.add(at, "must be one of " + allowed.stream().sorted().toList() + ", got '" + value + "'");
-        }
-    }
-
     private static void checkSignature(Problems p, IntegrationSpec.Webhook w) {
         IntegrationSpec.Signature sig = w.signature();
-        String scheme = sig.schemeOrDefault();
-        if (!WebhookVerifier.SCHEMES.contains(scheme)) {
-            p.add("webhook.signature.scheme", "must be one of " + WebhookVerifier.SCHEMES.stream().sorted().toList()
-                    + ", got '" + scheme + "'");
-            return;
-        }
+        SignatureScheme scheme = sig.schemeOrDefault();
         if (sig.secret() == null) {
             p.add("webhook.signature.secret", "is required (the Secrets Manager secret holding the signing key)");
         }
         if (sig.toleranceSeconds() != null && sig.toleranceSeconds() <= 0) {
             p.add("webhook.signature.toleranceSeconds", "must be positive");
         }
-        if (scheme.equals("hmac")) {
+        if (scheme == SignatureScheme.HMAC) {
             if (w.deliveryIdHeader() == null) {
                 p.add("webhook.deliveryIdHeader", "is required (the provider's unique delivery id, used to drop redeliveries)");
             }
             if (sig.header() == null) {
                 p.add("webhook.signature.header", "is required");
             }
-            try {
-                Hmac.jcaName(sig.algorithm());
-            } catch (IllegalArgumentException e) {
-                p.add("webhook.signature.algorithm", e.getMessage());
-            }
-            if (sig.encoding() != null && !Set.of("hex", "base64").contains(sig.encoding())) {
-                p.add("webhook.signature.encoding", "must be hex or base64, got '" + sig.encoding() + "'");
-            }
             if (sig.content() != null && sig.content().contains("{timestamp}") && sig.timestampHeader() == null) {
                 p.add("webhook.signature.timestampHeader", "is required when the signed content uses {timestamp}");
             }
         } else {
-            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()}, {"algorithm", sig.algorithm()},
-                    {"encoding", sig.encoding()}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
+            for (var extra : new String[][] {{"header", sig.header()}, {"prefix", sig.prefix()},
+                    {"algorithm", java.util.Objects.toString(sig.algorithm(), null)},
+                    {"encoding", java.util.Objects.toString(sig.encoding(), null)}, {"content", sig.content()}, {"timestampHeader", sig.timestampHeader()}}) {
                 if (extra[1] != null) {
                     p.add("webhook.signature." + extra[0], "only applies to scheme hmac; the " + scheme
                             + " scheme fixes its own headers and format (remove it)");
@@ -690,37 +646,27 @@ public final class SpecLoader {
         if (auth == null) {
             return;
         }
-        String type = auth.type() == null ? "" : auth.type();
-        if (!AuthStrategies.TYPES.contains(type)) {
-            p.add(at + ".type", "must be one of " + AuthStrategies.TYPES + ", got '" + auth.type() + "'");
+        AuthType type = auth.type();
+        if (type == null) {
+            p.add(at + ".type", "is required: one of " + Options.spellings(AuthType.class));
+            return;
         }
-        if (!type.equals("none") && !type.equals("aws-sigv4") && auth.secret() == null) {
+        if (type != AuthType.NONE && type != AuthType.AWS_SIGV4 && auth.secret() == null) {
             p.add(at + ".secret", "is required: name the Secrets Manager secret that holds the credential");
         }
-        if (type.startsWith("oauth2-")) {
+        if (type.isOAuth2()) {
             checkUrl(p, at + ".tokenUrl", auth.tokenUrl());
             if (auth.scopes() == null || auth.scopes().isEmpty() || auth.scopes().stream().anyMatch(s -> s == null || s.isBlank())) {
                 p.add(at + ".scopes", "is required for OAuth2: list the scopes Ferry needs (least privilege), e.g. scopes: [contacts.read]");
             }
         }
-        if (type.equals("aws-sigv4") && (auth.region() == null || auth.service() == null)) {
+        if (type == AuthType.AWS_SIGV4 && (auth.region() == null || auth.service() == null)) {
             p.add(at, "aws-sigv4 needs region and service (the signing name, e.g. execute-api)");
         }
-        if (type.equals("api-key") && auth.query() != null && auth.header() != null) {
+        if (type == AuthType.API_KEY && auth.query() != null && auth.header() != null) {
             p.add(at, "an api-key goes in a header or a query parameter, not both: keep one of header and query");
         }
-        if (type.equals("hmac")) {
-            try {
-                Hmac.jcaName(auth.algorithm());
-            } catch (IllegalArgumentException e) {
-                p.add(at + ".algorithm", e.getMessage());
-            }
-            if (auth.encoding() != null && !Set.of("hex", "base64").contains(auth.encoding())) {
-                p.add(at + ".encoding", "must be hex or base64, got '" + auth.encoding() + "'");
-            }
-        }
-        if (AuthStrategies.TYPES.contains(type) && Set.of("api-key", "bearer", "basic", "hmac").contains(type)
-                && (auth.rotation() == null || auth.rotation().isBlank())) {
+        if (type.isStatic() && (auth.rotation() == null || auth.rotation().isBlank())) {
             warnings.add(p.file() + ": " + at + ": a static " + type + " credential without rotation metadata: add"
                     + " rotation: \"<how and how often it is rotated>\" (and rotate it), or prefer OAuth2");
         }

@@ -58,6 +58,9 @@ public final class SpecSchema {
                     && property instanceof ObjectNode typed && typed.has("type")) {
                 // an explicit null is a value here (e.g. lookups' `missing: null`)
                 typed.set("type", NODES.arrayNode().add(typed.get("type").asText()).add("null"));
+                if (typed.has("enum")) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) typed.get("enum")).addNull();
+                }
             }
             properties.set(name, property);
         }
@@ -117,6 +120,11 @@ public final class SpecSchema {
         if (c == Double.class || c == double.class) return NODES.objectNode().put("type", "number");
         if (c == Boolean.class || c == boolean.class) return NODES.objectNode().put("type", "boolean");
         if (JsonNode.class.isAssignableFrom(c)) return NODES.objectNode(); // any JSON value
+        if (c.isEnum()) {
+            ObjectNode node = NODES.objectNode().put("type", "string");
+            Options.spellings(c).forEach(node.putArray("enum")::add);
+            return node;
+        }
         if (c.isRecord()) {
             String name = c.getSimpleName();
             if (!defs.has(name)) {

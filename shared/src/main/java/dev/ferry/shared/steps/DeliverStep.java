@@ -30,7 +30,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -168,7 +167,7 @@ public final class DeliverStep {
             String api = destinationApi(spec);
             var limits = spec.limits().destination();
             response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(),
-                    destination.method().toUpperCase(Locale.ROOT), url, headers, body));
+                    destination.method().name(), url, headers, body));
         } catch (RuntimeException e) {
             idempotency.release(claim); // a rejected credential was already dropped by auth.send
             throw e;
@@ -270,7 +269,7 @@ public final class DeliverStep {
 
         private void send(List<Member> chunk) {
             IntegrationSpec.Destination destination = spec.destination();
-            String method = batch.methodOrDefault();
+            String method = batch.methodOrDefault().name();
             String url = batch.url();
             String target = method + " " + HttpCaller.redactQuery(url);
             String requestKey = BulkRequests.idempotencyKey(spec.name(), chunk.stream().map(m -> m.envelope().idempotencyKey()).toList());

@@ -2,6 +2,7 @@ package dev.ferry.shared.auth;
 
 import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,10 @@ class WebhookVerifierTest {
     }
 
     static IntegrationSpec.Webhook webhook(String scheme) {
-        return new IntegrationSpec.Webhook("full", null,
-                new IntegrationSpec.Signature(scheme, null, null, "s", null, null, null, null, null, null));
+        return new IntegrationSpec.Webhook(Options.WebhookMode.FULL, null,
+                new IntegrationSpec.Signature(
+                        Options.SignatureScheme.valueOf(scheme.toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                        null, null, "s", null, null, null, null, null, null));
     }
 
     static byte[] bytes(String s) {
@@ -170,9 +173,10 @@ class WebhookVerifierTest {
 
     @Test
     void genericHmacWithTemplateAlgorithmAndBase64() {
-        var sig = new IntegrationSpec.Signature("hmac", "X-Sig", "v=", "s", null, "sha512", "base64",
+        var sig = new IntegrationSpec.Signature(Options.SignatureScheme.HMAC, "X-Sig", "v=", "s", null, Options.HmacAlgorithm.SHA512,
+                Options.HmacEncoding.BASE64,
                 "{timestamp}.{header:X-Method}.{body}", "X-Ts", 60);
-        var hook = new IntegrationSpec.Webhook("full", "X-Delivery", sig);
+        var hook = new IntegrationSpec.Webhook(Options.WebhookMode.FULL, "X-Delivery", sig);
         String expected = "khwwuqfFqRYJ+0Vk9Mbp/twGh4RsgVUqrVx3W8W1D/M4cHKw2OFmVjsWXkuAGuD+pQomFt7pdNIreLrIROmk0Q==";
         var ok = at(NOW).verify(hook, headers("X-Sig", "v=" + expected, "X-Ts", "1700000000", "X-Method", "POST", "X-Delivery", "d-9"),
                 bytes("{\"a\":1}"), List.of("generic-key"));
@@ -186,7 +190,7 @@ class WebhookVerifierTest {
 
     @Test
     void genericHmacDefaultIsHexSha256OverTheRawBody() {
-        var hook = new IntegrationSpec.Webhook("full", "X-Delivery", new IntegrationSpec.Signature("X-Sig", "sha256=", "s", "key"));
+        var hook = new IntegrationSpec.Webhook(Options.WebhookMode.FULL, "X-Delivery", new IntegrationSpec.Signature("X-Sig", "sha256=", "s", "key"));
         var h = headers("X-Sig", "sha256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17", "X-Delivery", "d-1");
         assertThat(at(NOW).verify(hook, h, bytes("Hello, World!"), List.of("It's a Secret to Everybody")))
                 .isEqualTo(new WebhookVerifier.Verified("d-1"));
@@ -207,17 +211,18 @@ class WebhookVerifierTest {
     void hostileTimestampsAreRejectedWithAReasonOnEveryScheme() {
         byte[] body = bytes("{\"id\":\"evt_1\"}");
         String key = "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes("a-test-key-for-timestamps"));
-        var hmacSig = new IntegrationSpec.Signature("hmac", "X-Sig", null, "s", null, "sha256", "hex", "{timestamp}.{body}", "X-Ts", 300);
+        var hmacSig = new IntegrationSpec.Signature(Options.SignatureScheme.HMAC, "X-Sig", null, "s", null, Options.HmacAlgorithm.SHA256,
+                Options.HmacEncoding.HEX, "{timestamp}.{body}", "X-Ts", 300);
         for (String ts : HOSTILE_TIMESTAMPS) {
-            String swSig = "v1," + java.util.Base64.getEncoder().encodeToString(Hmac.mac("sha256",
+            String swSig = "v1," + java.util.Base64.getEncoder().encodeToString(Hmac.mac(Options.HmacAlgorithm.SHA256,
                     WebhookVerifier.standardWebhooksKey(key), bytes("msg_1." + ts + "."), body));
-            String stripeSig = Hmac.encode("hex", Hmac.mac("sha256", bytes(key), bytes(ts + "."), body));
-            String hmacValue = Hmac.encode("hex", Hmac.mac("sha256", bytes(key), bytes(ts + "."), body));
+            String stripeSig = Hmac.encode(Options.HmacEncoding.HEX, Hmac.mac(Options.HmacAlgorithm.SHA256, bytes(key), bytes(ts + "."), body));
+            String hmacValue = Hmac.encode(Options.HmacEncoding.HEX, Hmac.mac(Options.HmacAlgorithm.SHA256, bytes(key), bytes(ts + "."), body));
             var results = Map.of(
                     "standard-webhooks", at(NOW).verify(webhook("standard-webhooks"),
                             headers("webhook-id", "msg_1", "webhook-timestamp", ts, "webhook-signature", swSig), body, List.of(key)),
                     "stripe", at(NOW).verify(webhook("stripe"), headers("Stripe-Signature", "t=" + ts + ",v1=" + stripeSig), body, List.of(key)),
-                    "hmac", at(NOW).verify(new IntegrationSpec.Webhook("full", "X-Delivery", hmacSig),
+                    "hmac", at(NOW).verify(new IntegrationSpec.Webhook(Options.WebhookMode.FULL, "X-Delivery", hmacSig),
                             headers("X-Sig", hmacValue, "X-Ts", ts, "X-Delivery", "d-1"), body, List.of(key)));
             results.forEach((scheme, result) -> {
                 assertThat(result).as("%s with timestamp '%s'", scheme, ts).isInstanceOf(WebhookVerifier.Rejected.class);
@@ -231,7 +236,7 @@ class WebhookVerifierTest {
     void aTimestampWithLeadingZerosIsStillItsValue() {
         byte[] body = bytes("{}");
         String ts = "000" + NOW.getEpochSecond();
-        String sig = Hmac.encode("hex", Hmac.mac("sha256", bytes("k"), bytes(ts + "."), body));
+        String sig = Hmac.encode(Options.HmacEncoding.HEX, Hmac.mac(Options.HmacAlgorithm.SHA256, bytes("k"), bytes(ts + "."), body));
         assertThat(at(NOW).verify(webhook("stripe"), headers("Stripe-Signature", "t=" + ts + ",v1=" + sig), body, List.of("k")))
                 .isInstanceOf(WebhookVerifier.Verified.class);
     }

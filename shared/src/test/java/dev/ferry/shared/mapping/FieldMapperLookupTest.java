@@ -41,7 +41,7 @@ class FieldMapperLookupTest {
 
     static IntegrationSpec.Lookup declared(String missing) {
         return new IntegrationSpec.Lookup("https://crm.example.com/users?email={value}", null, "/data/0/id", null, null,
-                missing, null);
+                missing == null ? null : dev.ferry.shared.spec.Options.MissingPolicy.valueOf(missing.toUpperCase(java.util.Locale.ROOT)), null);
     }
 
     /** Answers from a map and records every value asked for. */
@@ -116,7 +116,7 @@ class FieldMapperLookupTest {
         JsonNode source = json("{\"id\": \"c-1\", \"owner_email\": \"nobody@example.com\"}");
 
         assertThat(mapper.map(m, source, null, lookups)).isEqualTo(json("{\"id\": \"c-1\", \"owner_id\": null}"));
-        assertThat(mapper.map(m, source, "omit", lookups)).isEqualTo(json("{\"id\": \"c-1\"}"));
+        assertThat(mapper.map(m, source, dev.ferry.shared.spec.Options.DestinationNulls.OMIT, lookups)).isEqualTo(json("{\"id\": \"c-1\"}"));
     }
 
     @Test

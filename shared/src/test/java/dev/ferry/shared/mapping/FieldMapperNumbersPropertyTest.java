@@ -68,8 +68,9 @@ class FieldMapperNumbersPropertyTest {
     }
 
     static FieldRule rule(String type, Integer scale, RoundingMode mode) {
-        return new FieldRule("/v", null, null, null, null, null, null, null, null, null, null, null, null, type, scale,
-                mode == null ? null : mode.name(), null, null, null, null, null, null, null);
+        return new FieldRule("/v", null, null, null, null, null, null, null, null, null, null, null, null,
+                dev.ferry.shared.spec.Options.ValueType.valueOf(type.toUpperCase(java.util.Locale.ROOT)),
+                scale, mode, null, null, null, null, null, null, null);
     }
 
     JsonNode mapOne(FieldRule rule, Written value) throws Exception {

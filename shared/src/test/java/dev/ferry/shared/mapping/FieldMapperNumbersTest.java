@@ -134,7 +134,7 @@ class FieldMapperNumbersTest {
     @Test
     void anIntegerWithARoundingModeRoundsTheExactValue() {
         assertThat(map(integer("HALF_EVEN"), "2.5").intValue()).isEqualTo(2);
-        assertThat(map(integer("half_up"), "2.5").intValue()).isEqualTo(3);
+        assertThat(map(integer("HALF_UP"), "2.5").intValue()).isEqualTo(3);
         assertThat(map(integer("FLOOR"), "-2.5").intValue()).isEqualTo(-3);
         assertThat(map(integer("HALF_EVEN"), "12345678901234567.5").longValue()).isEqualTo(12345678901234568L);
         assertThat(map(integer("HALF_EVEN"), "12345678901234566.5").longValue()).isEqualTo(12345678901234566L);

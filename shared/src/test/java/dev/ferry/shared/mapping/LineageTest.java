@@ -36,7 +36,8 @@ class LineageTest {
     @Test
     void anIntegerWithARoundingModeSaysHowItRounds() {
         IntegrationSpec.FieldRule rule = new IntegrationSpec.FieldRule("/units", null, null, null, null, null, null, null, null,
-                null, null, null, null, "integer", null, "HALF_UP", null, null, null, null, null, null, null);
+                null, null, null, null, dev.ferry.shared.spec.Options.ValueType.INTEGER, null,
+                java.math.RoundingMode.HALF_UP, null, null, null, null, null, null, null);
         assertThat(Lineage.of(Map.of("units", rule)).get("units").conversions()).containsExactly("as integer HALF_UP");
     }
 

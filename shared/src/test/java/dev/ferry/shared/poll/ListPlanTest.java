@@ -3,6 +3,7 @@ package dev.ferry.shared.poll;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.spec.IntegrationSpec;
+import dev.ferry.shared.spec.Options;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -13,13 +14,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ListPlanTest {
 
+    /** An option by its YAML spelling. */
+    static Options.PageType pt(String spelling) {
+        return Options.PageType.valueOf(spelling.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
+    static Options.CursorType ct(String spelling) {
+        return Options.CursorType.valueOf(spelling.toUpperCase(java.util.Locale.ROOT));
+    }
+
     static IntegrationSpec.Pagination paging(String type, String tokenPath, String tokenParam, Integer limit, String hasMore) {
-        return new IntegrationSpec.Pagination(type, tokenPath, tokenParam, null, null, null, limit == null ? null : "limit", limit,
+        return new IntegrationSpec.Pagination(pt(type), tokenPath, tokenParam, null, null, null, limit == null ? null : "limit", limit,
                 hasMore, null);
     }
 
     static IntegrationSpec.Cursor timestamp(String format, String zone, String lookback, String maxWindow, String until) {
-        return new IntegrationSpec.Cursor("timestamp", "/updated_at", "since", until, format, zone, lookback, maxWindow, null, null);
+        return new IntegrationSpec.Cursor(ct("timestamp"), "/updated_at", "since", until, format, zone, lookback, maxWindow, null, null);
     }
 
     static JsonNode json(String s) throws Exception {
@@ -63,7 +73,7 @@ class ListPlanTest {
     @Test
     void pagePagingCountsPagesFromFirstPageAndHonoursHasMore() throws Exception {
         ListPlan plan = ListPlan.of(new IntegrationSpec.ListRequest("http://x/items", "/data",
-                new IntegrationSpec.Pagination("page", null, null, null, "p", 0, "size", 10, "/more", null), null));
+                new IntegrationSpec.Pagination(pt("page"), null, null, null, "p", 0, "size", 10, "/more", null), null));
         String first = plan.firstUrl(plan.window(null, Instant.now()));
         assertThat(UrlQuery.get(first, "p")).contains("0");
         assertThat(UrlQuery.get(plan.nextUrl(first, json("{\"more\":true}"), 10, List.of()), "p")).contains("1");
@@ -110,14 +120,14 @@ class ListPlanTest {
     @Test
     void idCursorComparesNumbersAsNumbersAndTokenCursorTakesTheLastPagesToken() throws Exception {
         ListPlan ids = ListPlan.of(new IntegrationSpec.ListRequest("http://x/items", "/data", null,
-                new IntegrationSpec.Cursor("id", "/seq", "since_id", null, null, null, null, null, null, null)));
+                new IntegrationSpec.Cursor(ct("id"), "/seq", "since_id", null, null, null, null, null, null, null)));
         assertThat(ids.later("99", "100")).isEqualTo("100");
         assertThat(ids.cursorValue(json("{\"seq\":1234}"))).isEqualTo("1234");
         assertThat(UrlQuery.get(ids.firstUrl(ids.window("77", Instant.now())), "since_id")).contains("77");
         assertThat(ids.cursorAfter(ids.window("77", Instant.now()), "80")).isEqualTo("80");
 
         ListPlan tokens = ListPlan.of(new IntegrationSpec.ListRequest("http://x/items", "/data", null,
-                new IntegrationSpec.Cursor("token", null, "sync", null, null, null, null, null, null, "/sync_token")));
+                new IntegrationSpec.Cursor(ct("token"), null, "sync", null, null, null, null, null, null, "/sync_token")));
         assertThat(tokens.tokenFrom(json("{\"sync_token\":\"s-2\"}"))).isEqualTo("s-2");
         assertThat(tokens.cursorAfter(tokens.window("s-1", Instant.now()), "s-2")).isEqualTo("s-2");
         assertThat(tokens.cursorAfter(tokens.window("s-1", Instant.now()), null)).isEqualTo("s-1");
@@ -126,9 +136,11 @@ class ListPlanTest {
     @Test
     void problemsNameThePathAndTheReason() {
         List<String[]> problems = ListPlan.problems(new IntegrationSpec.ListRequest("http://x", null,
-                new IntegrationSpec.Pagination("offsets", null, null, null, null, null, null, null, null, null),
-                new IntegrationSpec.Cursor("timestamp", "updated_at", null, null, "yyyy-MM-dd QQQQQQ", "Mars/Base", "5 minutes", "P1D", "yesterday", null)));
-        assertThat(problems).extracting(p -> p[0] + ": " + p[1]).anySatisfy(p -> assertThat(p).startsWith("source.list.pagination.type: must be one of"))
+                new IntegrationSpec.Pagination(null, null, null, null, null, null, null, null, null, null),
+                new IntegrationSpec.Cursor(ct("timestamp"), "updated_at", null, null, "yyyy-MM-dd QQQQQQ",
+                        "Mars/Base", "5 minutes", "P1D", "yesterday", null)));
+        assertThat(problems).extracting(p -> p[0] + ": " + p[1])
+                .anySatisfy(p -> assertThat(p).startsWith("source.list.pagination.type: is required: one of [none, next-token"))
                 .anySatisfy(p -> assertThat(p).startsWith("source.list.cursor.param: is required"))
                 .anySatisfy(p -> assertThat(p).startsWith("source.list.cursor.field: must be a JSON Pointer"))
                 .anySatisfy(p -> assertThat(p).contains("cursor.zone: zone 'Mars/Base'"))
@@ -136,7 +148,7 @@ class ListPlanTest {
                 .anySatisfy(p -> assertThat(p).startsWith("source.list.cursor.maxWindow: needs untilParam"))
                 .anySatisfy(p -> assertThat(p).startsWith("source.list.cursor.initial: must be an ISO-8601 instant"));
         assertThat(ListPlan.problems(new IntegrationSpec.ListRequest("http://x", null,
-                paging("offset", null, null, null, null), new IntegrationSpec.Cursor("id", "/id", "since", "until", null, null, "PT1M", null, null, null))))
+                paging("offset", null, null, null, null), new IntegrationSpec.Cursor(ct("id"), "/id", "since", "until", null, null, "PT1M", null, null, null))))
                 .extracting(p -> p[0] + ": " + p[1])
                 .containsExactlyInAnyOrder("source.list.pagination: offset paging needs limit (a short page ends the list) or hasMorePath",
                         "source.list.cursor.untilParam: only applies to a timestamp cursor",

@@ -66,10 +66,14 @@ class PollSpecTest {
     @Test
     void badCursorOptionsAreEachNamed() {
         String bad = SPEC.replace("zone: Europe/Berlin", "zone: Europe/Atlantis").replace("lookback: PT5M", "lookback: 5m")
-                .replace("      untilParam: updated_before\n", "").replace("type: next-token", "type: cursor");
+                .replace("      untilParam: updated_before\n", "");
         SpecException e = catchThrowableOfType(SpecException.class, () -> loader().load("demo.yaml", bad));
+        // an unknown type fails while reading, on its own, with its line
+        SpecException type = catchThrowableOfType(SpecException.class,
+                () -> loader().load("demo.yaml", SPEC.replace("type: next-token", "type: cursor")));
+        assertThat(type.problems()).singleElement().asString().matches("demo\\.yaml:[0-9]+: source\\.list\\.pagination\\.type: must be one of"
+                + " \\[link-header, next-token, none, offset, page], got 'cursor'");
         assertThat(e.getMessage())
-                .contains("demo.yaml: source.list.pagination.type: must be one of [link-header, next-token, none, offset, page], got 'cursor'")
                 .contains("demo.yaml: source.list.cursor.zone: zone 'Europe/Atlantis' is not a time zone")
                 .contains("demo.yaml: source.list.cursor.lookback: must be an ISO-8601 duration such as PT5M or P1D, got '5m'")
                 .contains("demo.yaml: source.list.cursor.maxWindow: needs untilParam");

@@ -61,10 +61,10 @@ class ApiReferencesTest {
         IntegrationSpec spec = LOADER.withApis(apis).load("two.yaml", integration("two", "", "  destination: { requestsPerSecond: 5, burst: 2 }"));
 
         assertThat(spec.source().list().url()).isEqualTo("https://billing.test/v1/customers");
-        assertThat(spec.source().list().pagination().type()).as("the API's paging").isEqualTo("next-token");
+        assertThat(spec.source().list().pagination().type()).as("the API's paging").hasToString("next-token");
         assertThat(spec.source().auth().secret()).isEqualTo("ferry/billing/api");
         assertThat(spec.destination().url()).isEqualTo("https://billing.test/v1/customers/{recordId}");
-        assertThat(spec.destination().auth().type()).isEqualTo("bearer");
+        assertThat(spec.destination().auth().type()).hasToString("bearer");
         assertThat(spec.lookups().get("owner").url()).isEqualTo("https://billing.test/v1/users?email={value}");
 
         var destination = spec.limits().destination();
@@ -111,14 +111,18 @@ class ApiReferencesTest {
     void apiDeclarationsAreCheckedToo(@TempDir Path tmp) throws Exception {
         SpecException e = catchThrowableOfType(SpecException.class, () -> apis(tmp,
                 "billing.yaml", BILLING.replace("name: billing", "name: invoices"),
-                "crm.yaml", "name: crm\nbaseUrl: ftp://crm.example.com\nlimits: { requestsPerSecond: -1, api: x }\nrateLimitHeaders: sometimes\n"
-                        + "pagination: { type: scroll }\nhealth: ping\n"));
+                "crm.yaml", "name: crm\nbaseUrl: ftp://crm.example.com\nlimits: { requestsPerSecond: -1, api: x }\nrateLimitHeaders: auto\n"
+                        + "pagination: { type: offset }\nhealth: ping\n"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).endsWith("billing.yaml:1: name: 'invoices' must match the file name 'billing'"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:2: baseUrl: must be an http(s) URL"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:3: limits.requestsPerSecond: must be positive"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:3: limits.api: is not needed here"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:4: rateLimitHeaders: must be auto or none"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:5: pagination.type: must be one of"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:5: pagination: offset paging needs limit"));
+        // a value outside a fixed set fails while reading, on its own
+        SpecException unknown = catchThrowableOfType(SpecException.class, () -> apis(tmp.resolve("other"),
+                "crm.yaml", "name: crm\nbaseUrl: https://crm.example.com\nrateLimitHeaders: sometimes\n"));
+        assertThat(unknown.problems()).singleElement().asString()
+                .endsWith("crm.yaml:3: rateLimitHeaders: must be one of [auto, none], got 'sometimes'");
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("crm.yaml:6: health: must be a path"));
     }
 

@@ -68,7 +68,8 @@ class IntegrationRegistryTest {
 
         assertThat(e).isNotNull();
         assertThat(e.problems()).hasSize(2);
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(bad1 + ": destination.method"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(bad1 + ":")
+                .endsWith(": destination.method: must be one of [POST, PUT], got 'GET'"));
         assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith(bad2 + ":").contains("colour"));
     }
 

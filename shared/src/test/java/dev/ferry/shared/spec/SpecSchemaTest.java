@@ -32,6 +32,36 @@ class SpecSchemaTest {
                 .isEqualTo(generated);
     }
 
+    /** Every fixed-value option, as (definition, property): editors must be offered its values. */
+    static final List<String[]> FIXED = List.of(new String[][] {
+        {"Auth", "type"}, {"Auth", "algorithm"}, {"Auth", "encoding"}, {"Webhook", "mode"}, {"Signature", "scheme"},
+        {"Signature", "algorithm"}, {"Signature", "encoding"}, {"Pagination", "type"}, {"Cursor", "type"},
+        {"FieldRule", "pick"}, {"FieldRule", "case"}, {"FieldRule", "unknown"}, {"FieldRule", "type"},
+        {"FieldRule", "rounding"}, {"FieldRule", "null"}, {"FieldRule", "absent"}, {"FieldRule", "empty"},
+        {"Lookup", "missing"}, {"Destination", "method"}, {"Destination", "nulls"}, {"Batch", "method"}});
+
+    @Test
+    void everyFixedValueOptionListsItsValuesAndPatternsStayFree() {
+        JsonNode schema = SpecSchema.generate();
+        for (String[] option : FIXED) {
+            JsonNode property = schema.path("$defs").path(option[0]).path("properties").path(option[1]);
+            assertThat(property.path("enum").isArray() && !property.path("enum").isEmpty())
+                    .as("%s.%s lists its values: %s", option[0], option[1], property).isTrue();
+        }
+        assertThat(schema.path("$defs").path("Auth").path("properties").path("type").path("enum"))
+                .extracting(JsonNode::asText).contains("api-key", "oauth2-client-credentials", "aws-sigv4");
+        assertThat(schema.path("$defs").path("FieldRule").path("properties").path("rounding").path("enum"))
+                .extracting(JsonNode::asText).contains("HALF_EVEN", "UNNECESSARY");
+        // `missing: null` is a value too
+        assertThat(schema.path("$defs").path("Lookup").path("properties").path("missing").path("enum"))
+                .extracting(JsonNode::asText).containsExactlyInAnyOrder("reject", "null", "null");
+        for (String free : List.of("format", "output", "zone")) {
+            assertThat(schema.path("$defs").path("FieldRule").path("properties").path(free).has("enum")).as(free).isFalse();
+        }
+        assertThat(SpecSchema.generateApi().path("properties").path("rateLimitHeaders").path("enum"))
+                .extracting(JsonNode::asText).containsExactly("auto", "none");
+    }
+
     static final Path SHIPPED_API = Path.of("../docs/schema/api.schema.json");
 
     @Test
