@@ -1,12 +1,6 @@
 package dev.ferry.shared.spec;
 
-import dev.ferry.shared.config.ConfigurationException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The APIs this deployment declares ({@code apis/*.yaml}), loaded and checked once at start, before the
@@ -26,7 +19,6 @@ import java.util.stream.Stream;
 public final class ApiRegistry {
 
     public static final ApiRegistry EMPTY = new ApiRegistry(Map.of());
-    private static final String CLASSPATH_DIR = "ferry/apis/";
 
     /** Each API with the file that declares it. */
     private final Map<String, Declared> byName;
@@ -72,22 +64,8 @@ public final class ApiRegistry {
     public static ApiRegistry load(SpecLoader loader, List<Path> directories) {
         List<String> problems = new ArrayList<>();
         Map<String, Declared> apis = new TreeMap<>();
-        if (directories.isEmpty()) {
-            for (String file : classpathIndex()) {
-                String text = classpathText(CLASSPATH_DIR + file)
-                        .orElseThrow(() -> new ConfigurationException("API " + file + " is in the index but not on the classpath"));
-                collect(loader, "apis/" + file, text, apis, problems);
-            }
-        } else {
-            for (Path dir : directories) {
-                for (Path file : yamlFiles(dir)) {
-                    try {
-                        collect(loader, file.toString(), Files.readString(file, StandardCharsets.UTF_8), apis, problems);
-                    } catch (IOException e) {
-                        problems.add(file + ": cannot be read: " + e.getMessage());
-                    }
-                }
-            }
+        for (SpecFiles.Source source : SpecFiles.read("apis", directories, false, problems)) {
+            collect(loader, source.file(), source.text(), apis, problems);
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
@@ -98,7 +76,7 @@ public final class ApiRegistry {
     private static void collect(SpecLoader loader, String file, String text, Map<String, Declared> apis, List<String> problems) {
         try {
             ApiSpec api = loader.loadApi(file, text);
-            String expected = Path.of(file).getFileName().toString().replaceFirst("\\.yaml$", "");
+            String expected = SpecFiles.expectedName(file);
             if (!expected.equals(api.name())) {
                 problems.add(file + ":" + SpecLoader.lineOf(text, "/name").orElse(1) + ": name: '" + api.name()
                         + "' must match the file name '" + expected + "'");
@@ -109,31 +87,6 @@ public final class ApiRegistry {
             }
         } catch (SpecException e) {
             problems.addAll(e.problems());
-        }
-    }
-
-    private static List<Path> yamlFiles(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of(); // a deployment may declare no APIs
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> classpathIndex() {
-        return classpathText(CLASSPATH_DIR + "index.txt").stream()
-                .flatMap(String::lines).map(String::trim).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static Optional<String> classpathText(String resource) {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = (cl != null ? cl : ApiRegistry.class.getClassLoader()).getResourceAsStream(resource)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -2,11 +2,6 @@ package dev.ferry.shared.spec;
 
 import dev.ferry.shared.config.ConfigurationException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The integrations this deployment knows, loaded and checked once at start. On Lambda they come from
@@ -22,8 +16,6 @@ import java.util.stream.Stream;
  * one or more directories. Any invalid spec stops the start with every problem listed.
  */
 public final class IntegrationRegistry {
-
-    private static final String CLASSPATH_DIR = "ferry/integrations/";
 
     private final Map<String, IntegrationSpec> byName;
     private final ApiRegistry apis;
@@ -86,22 +78,8 @@ public final class IntegrationRegistry {
     private static IntegrationRegistry loadIntegrations(SpecLoader loader, List<Path> directories) {
         List<String> problems = new ArrayList<>();
         List<IntegrationSpec> specs = new ArrayList<>();
-        if (directories.isEmpty()) {
-            for (String file : classpathIndex()) {
-                String text = classpathText(CLASSPATH_DIR + file)
-                        .orElseThrow(() -> new ConfigurationException("spec " + file + " is in the index but not on the classpath"));
-                collect(loader, "integrations/" + file, text, specs, problems);
-            }
-        } else {
-            for (Path dir : directories) {
-                for (Path file : yamlFiles(dir)) {
-                    try {
-                        collect(loader, file.toString(), Files.readString(file, StandardCharsets.UTF_8), specs, problems);
-                    } catch (IOException e) {
-                        problems.add(file + ": cannot be read: " + e.getMessage());
-                    }
-                }
-            }
+        for (SpecFiles.Source source : SpecFiles.read("integrations", directories, true, problems)) {
+            collect(loader, source.file(), source.text(), specs, problems);
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
@@ -113,38 +91,13 @@ public final class IntegrationRegistry {
                                 List<String> problems) {
         try {
             IntegrationSpec spec = loader.load(file, text);
-            String expected = Path.of(file).getFileName().toString().replaceFirst("\\.yaml$", "");
+            String expected = SpecFiles.expectedName(file);
             if (!expected.equals(spec.name())) {
                 problems.add(file + ": name: '" + spec.name() + "' must match the file name '" + expected + "'");
             }
             specs.add(spec);
         } catch (SpecException e) {
             problems.addAll(e.problems());
-        }
-    }
-
-    private static List<Path> yamlFiles(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigurationException("integrations directory " + dir + " does not exist");
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> classpathIndex() {
-        return classpathText(CLASSPATH_DIR + "index.txt").stream()
-                .flatMap(String::lines).map(String::trim).filter(l -> !l.isEmpty()).toList();
-    }
-
-    private static Optional<String> classpathText(String resource) {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        try (InputStream in = (cl != null ? cl : IntegrationRegistry.class.getClassLoader()).getResourceAsStream(resource)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
