@@ -8,7 +8,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.chrono.IsoChronology;
 import java.time.chrono.IsoEra;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -32,17 +31,7 @@ public final class DatePattern {
      * seconds and fraction optional) or one with an offset ({@code …Z}, {@code …+01:00}). Written: the date, or
      * the date-time with its offset.
      */
-    public static final DatePattern ISO = new DatePattern("iso", new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart()
-            .appendLiteral('T')
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().parseLenient().appendOffsetId().parseStrict().optionalEnd()
-            .optionalEnd()
-            .toFormatter(Locale.ROOT)
-            .withResolverStyle(ResolverStyle.STRICT)
-            .withChronology(IsoChronology.INSTANCE), false,
+    public static final DatePattern ISO = new DatePattern("iso", null, false,
             DateTimeFormatter.ISO_OFFSET_DATE_TIME, DateTimeFormatter.ISO_LOCAL_DATE);
 
     /** What a spec's pattern is for; {@link #problem} checks it can do that. */
@@ -52,9 +41,9 @@ public final class DatePattern {
     private static final ZonedDateTime SAMPLE = ZonedDateTime.of(2001, 2, 3, 16, 5, 6, 123_456_789, ZoneId.of("Europe/Berlin"));
 
     private final String text;
-    private final DateTimeFormatter formatter;
+    private final DateTimeFormatter formatter; // null for ISO: see isoShape
     private final boolean eraDefaulted;
-    // ISO reads with optional parts but writes a date or a date-time with offset; a pattern does both itself.
+    // ISO writes a date, or a date-time with its offset; a pattern writes with its own formatter.
     private final DateTimeFormatter instantWriter;
     private final DateTimeFormatter dateWriter;
 
@@ -105,7 +94,7 @@ public final class DatePattern {
     public Reading read(String value) {
         TemporalAccessor parsed;
         try {
-            parsed = formatter.parse(value);
+            parsed = (formatter != null ? formatter : isoShape(value)).parse(value);
         } catch (DateTimeParseException e) {
             // A cause is a resolution failure ("Invalid date 'FEBRUARY 30'"); without one, the text did not match.
             throw new DateValueException(e.getCause() != null ? e.getCause().getMessage()
@@ -131,6 +120,24 @@ public final class DatePattern {
             return new Reading.Exact(local.toInstant(offset)); // the offset decides, as in java.time, even beside a zone
         }
         return zone != null ? new Reading.Exact(Dates.inZone(local, zone)) : new Reading.Local(local);
+    }
+
+    /**
+     * The JDK's strict ISO formatter for the text's shape: a date, a local date-time or one with an offset.
+     * Chosen by looking, not by trying (a failed parse costs an exception; optional sections a copy each).
+     */
+    private static DateTimeFormatter isoShape(String value) {
+        int t = Math.max(value.indexOf('T'), value.indexOf('t'));
+        if (t < 0) {
+            return DateTimeFormatter.ISO_LOCAL_DATE;
+        }
+        for (int i = t + 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 'Z' || c == 'z' || c == '+' || c == '-') {
+                return DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+            }
+        }
+        return DateTimeFormatter.ISO_LOCAL_DATE_TIME;
     }
 
     /** The instant as a date-time in the zone, in this format. */
