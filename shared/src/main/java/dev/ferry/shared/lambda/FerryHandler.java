@@ -33,7 +33,7 @@ public abstract class FerryHandler implements RequestStreamHandler {
 
     /** The event as it arrived; by default parsed as JSON (an unreadable event fails the invocation) for {@link #handle}. */
     protected Object handleBytes(byte[] event, Invocation invocation) throws Exception {
-        return handle(LambdaIo.readTree(new java.io.ByteArrayInputStream(event)), invocation);
+        return handle(dev.ferry.shared.json.Json.tree(event), invocation);
     }
 
     /** The step's work for one event; the answer is written as JSON. */

@@ -95,12 +95,12 @@ public final class ResilientCalls {
      * The API-wide limits a call runs under: for an API declared in {@code apis/}, the API's own (one budget, one
      * circuit, one timeout for every integration calling it); for an inline one, the section's.
      */
-    private static ApiLimits whole(String api, ApiLimits limits) {
+    private static ApiLimits whole(ApiLimits limits) {
         return limits.within() != null ? limits.within() : limits;
     }
 
     /** The name of the API-wide budget and circuit. */
-    private static String sharedName(String api, ApiLimits limits) {
+    private static String sharedName(String api, ApiLimits limits) { // api: the section's own name, for inline APIs
         return limits.within() != null ? limits.within().api() : api;
     }
 
@@ -128,7 +128,7 @@ public final class ResilientCalls {
         if (limits == null) {
             return unchecked(call);
         }
-        ApiLimits whole = whole(api, limits);
+        ApiLimits whole = whole(limits);
         String sharedName = sharedName(api, limits);
         Guard shared = guards.computeIfAbsent(sharedName, k -> sharedGuard(k, whole));
         // Every request, quick retries included, spends a token of the shared budget.
@@ -183,7 +183,7 @@ public final class ResilientCalls {
 
     /** Reads the API's own budget headers after a success, so this instance slows down in time. */
     public void observe(String api, ApiLimits limits, HttpCaller.Response response) {
-        if (limits == null || whole(api, limits).requestsPerSecond() == null) {
+        if (limits == null || whole(limits).requestsPerSecond() == null) {
             return;
         }
         String sharedName = sharedName(api, limits);

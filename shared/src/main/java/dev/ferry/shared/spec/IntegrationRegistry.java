@@ -64,8 +64,7 @@ public final class IntegrationRegistry {
     /** As {@link #load(SpecLoader, List)}, with the APIs' directories named (none: from the classpath). */
     public static IntegrationRegistry load(SpecLoader loader, List<Path> apiDirectories, List<Path> directories) {
         ApiRegistry apis = ApiRegistry.load(loader, apiDirectories);
-        IntegrationRegistry registry = loadIntegrations(loader.withApis(apis), directories);
-        registry = new IntegrationRegistry(registry.all(), apis);
+        IntegrationRegistry registry = new IntegrationRegistry(loadIntegrations(loader.withApis(apis), directories), apis);
         for (String warning : apis.unused(registry.all())) {
             LOG.warn(warning);
         }
@@ -75,7 +74,7 @@ public final class IntegrationRegistry {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IntegrationRegistry.class);
 
     /** Loads from the given directories when any are given, else from the classpath. */
-    private static IntegrationRegistry loadIntegrations(SpecLoader loader, List<Path> directories) {
+    private static List<IntegrationSpec> loadIntegrations(SpecLoader loader, List<Path> directories) {
         List<String> problems = new ArrayList<>();
         List<IntegrationSpec> specs = new ArrayList<>();
         for (SpecFiles.Source source : SpecFiles.read("integrations", directories, true, problems)) {
@@ -84,7 +83,7 @@ public final class IntegrationRegistry {
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
-        return new IntegrationRegistry(specs);
+        return specs;
     }
 
     private static void collect(SpecLoader loader, String file, String text, List<IntegrationSpec> specs,

@@ -24,15 +24,32 @@ public final class SpecSchema {
     }
 
     public static ObjectNode generate() {
+        return schemaOf(IntegrationSpec.class, "integration", "Ferry integration spec",
+                "One integration: source, webhook, schedule, mapping, destination, limits, examples. "
+                        + "Generated from dev.ferry.shared.spec.IntegrationSpec; see docs/spec.md.",
+                "name", "source", "mapping", "destination");
+    }
+
+    /** The schema of an API declaration ({@code apis/NAME.yaml}), shipped as {@code docs/schema/api.schema.json}. */
+    public static ObjectNode generateApi() {
+        return schemaOf(ApiSpec.class, "api", "Ferry API declaration",
+                "One external API, declared once and referred to by name from integrations: base URL, "
+                        + "auth, limits, rate-limit headers, paging, health. Generated from dev.ferry.shared.spec.ApiSpec; see docs/spec.md.",
+                "name", "baseUrl");
+    }
+
+    private static ObjectNode schemaOf(Class<?> type, String id, String title, String description, String... required) {
         ObjectNode schema = NODES.objectNode();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        schema.put("$id", "https://ferry.dev/schema/integration.schema.json");
-        schema.put("title", "Ferry integration spec");
-        schema.put("description", "One integration: source, webhook, schedule, mapping, destination, limits, examples. "
-                + "Generated from dev.ferry.shared.spec.IntegrationSpec; see docs/spec.md.");
+        schema.put("$id", "https://ferry.dev/schema/" + id + ".schema.json");
+        schema.put("title", title);
+        schema.put("description", description);
         ObjectNode defs = NODES.objectNode();
-        ObjectNode root = record(IntegrationSpec.class, defs);
-        root.putArray("required").add("name").add("source").add("mapping").add("destination");
+        ObjectNode root = record(type, defs);
+        var list = root.putArray("required");
+        for (String r : required) {
+            list.add(r);
+        }
         schema.setAll(root);
         schema.set("$defs", defs);
         return schema;
@@ -74,22 +91,6 @@ public final class SpecSchema {
         } catch (NoSuchFieldException e) {
             return false;
         }
-    }
-
-    /** The schema of an API declaration ({@code apis/NAME.yaml}), shipped as {@code docs/schema/api.schema.json}. */
-    public static ObjectNode generateApi() {
-        ObjectNode schema = NODES.objectNode();
-        schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        schema.put("$id", "https://ferry.dev/schema/api.schema.json");
-        schema.put("title", "Ferry API declaration");
-        schema.put("description", "One external API, declared once and referred to by name from integrations: base URL, "
-                + "auth, limits, rate-limit headers, paging, health. Generated from dev.ferry.shared.spec.ApiSpec; see docs/spec.md.");
-        ObjectNode defs = NODES.objectNode();
-        ObjectNode root = record(ApiSpec.class, defs);
-        root.putArray("required").add("name").add("baseUrl");
-        schema.setAll(root);
-        schema.set("$defs", defs);
-        return schema;
     }
 
     private static JsonProperty fieldAnnotation(Class<?> type, String component) {
