@@ -6,7 +6,9 @@ import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.api.ApiClients;
 import dev.ferry.shared.lookup.LookupService;
+import dev.ferry.shared.spec.ApiRegistry;
 import dev.ferry.shared.mapping.Lookups;
 import dev.ferry.shared.resilience.RateLimiter;
 import dev.ferry.shared.resilience.ResilientCalls;
@@ -76,7 +78,7 @@ class LookupCacheTest {
         OutboundAuth auth = new OutboundAuth(new SecretsProvider(aws.secretsManager(), Duration.ofMinutes(5), clock), http, clock);
         ResilientCalls resilience = new ResilientCalls(() -> new RateLimiter(aws.dynamoDb(), aws.stateTable(), clock),
                 Duration.ofSeconds(5), clock);
-        service = new LookupService(http, () -> auth, () -> resilience, ticker);
+        service = new LookupService(new ApiClients(http, () -> auth, () -> resilience, () -> ApiRegistry.EMPTY), ticker);
         spec = new SpecLoader(key -> key.equals("crm.url") ? Optional.of(crm.baseUrl()) : Optional.empty(), true)
                 .load("lookups.yaml", """
                         name: lookups

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.fetch.FetchFunction;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.config.FerryConfig;
-import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.poll.BackfillListener;
 import dev.ferry.shared.poll.PollHooks;
@@ -272,8 +271,8 @@ class ScheduledFetchEndToEndTest {
         startFerry(Map.of());
         source.fill(300, first);
         FerryRuntime rt = ferry.runtime();
-        FetchFunction crashing = new FetchFunction(new FetchStep(rt.integrations(), rt.http(), new OutboundAuth(rt.secrets()),
-                rt.resilience(), rt.queueSender(), rt.config(), Clock.systemUTC(), rt.poller().withHooks(new PollHooks() {
+        FetchFunction crashing = new FetchFunction(new FetchStep(rt.integrations(), rt.apiClients(), rt.queueSender(), rt.config(),
+                Clock.systemUTC(), rt.poller().withHooks(new PollHooks() {
             @Override
             public void beforeCursorCommit(dev.ferry.shared.poll.Checkpoint checkpoint) {
                 throw new SimulatedCrash();

@@ -3,6 +3,7 @@ package dev.ferry.shared;
 import dev.ferry.shared.aws.AwsClients;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.api.ApiClients;
 import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.lookup.LookupService;
@@ -45,6 +46,7 @@ public final class FerryRuntime {
     private HttpCaller http;
     private ResilientCalls resilience;
     private OutboundAuth outboundAuth;
+    private ApiClients apiClients;
     private ScheduledPoller poller;
     private LookupService lookups;
 
@@ -132,18 +134,29 @@ public final class FerryRuntime {
         return outboundAuth;
     }
 
+    /**
+     * One client per API section (source, destination, lookup): the only way out. Credentials (Secrets Manager) and
+     * rate budgets (DynamoDB) are built when a call first needs them.
+     */
+    public synchronized ApiClients apiClients() {
+        if (apiClients == null) {
+            apiClients = new ApiClients(http(), this::outboundAuth, this::resilience, this::apis);
+        }
+        return apiClients;
+    }
+
     public WebhookStep webhookStep() {
         return new WebhookStep(integrations(), secrets(), idempotency(), queueSender(), config, clock);
     }
 
     public FetchStep fetchStep() {
-        return new FetchStep(integrations(), http(), outboundAuth(), resilience(), queueSender(), config, clock, poller());
+        return new FetchStep(integrations(), apiClients(), queueSender(), config, clock, poller());
     }
 
     /** Scheduled runs and backfills: cursors and leases in the state table. */
     public synchronized ScheduledPoller poller() {
         if (poller == null) {
-            poller = new ScheduledPoller(integrations(), http(), outboundAuth(), resilience(), queueSender(),
+            poller = new ScheduledPoller(integrations(), apiClients(), queueSender(),
                     new PollState(AwsClients.dynamoDb(config), config.stateTable(), clock), config, clock, PollHooks.NONE);
         }
         return poller;
@@ -153,19 +166,15 @@ public final class FerryRuntime {
         return new TransformStep(integrations(), queueSender(), this::lookups, config, clock);
     }
 
-    /**
-     * Cached GETs for specs' lookups (one cache per function instance). Its credentials (Secrets Manager) and
-     * rate budgets (DynamoDB) are only built when a lookup first needs them.
-     */
+    /** Cached GETs for specs' lookups (one cache per function instance), through their API clients. */
     public synchronized LookupService lookups() {
         if (lookups == null) {
-            lookups = new LookupService(http(), this::outboundAuth, this::resilience, Ticker.systemTicker());
+            lookups = new LookupService(apiClients(), Ticker.systemTicker());
         }
         return lookups;
     }
 
     public DeliverStep deliverStep() {
-        return new DeliverStep(integrations(), idempotency(), http(), resilience(), outboundAuth(), queueSender(),
-                config, clock);
+        return new DeliverStep(integrations(), idempotency(), apiClients(), queueSender(), config, clock);
     }
 }

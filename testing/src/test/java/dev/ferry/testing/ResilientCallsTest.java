@@ -49,7 +49,10 @@ class ResilientCallsTest {
     }
 
     HttpCaller.Response put(ResilientCalls calls, String apiName, ApiLimits limits) {
-        return calls.callAndObserve(apiName, limits, () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), "{}".getBytes()));
+        HttpCaller.Response response = calls.call(apiName, limits, ResilientCalls.Permit.NONE,
+                () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), "{}".getBytes()));
+        calls.observe(apiName, limits, response);
+        return response;
     }
 
     @Test
@@ -122,6 +125,32 @@ class ResilientCallsTest {
         assertThat(f.getMessage()).contains("rate budget of " + name);
         assertThat(f.retryAfterSeconds()).isBetween(2, 7);
         assertThat(api.requests()).hasSize(1);
+    }
+
+    @Test
+    void aPermitTakenAheadPaysForItsCallOnceAndOnlyForItsOwnApi(AwsEmulators aws) {
+        api.on("PUT", "/things/*", FakeApi.Reply.json(200, "{}"));
+        ResilientCalls calls = calls(aws);
+        String name = unique("permit");
+        ApiLimits limits = new ApiLimits(null, 0.2, 1, null, null, null, null, null); // one call per 5 s
+
+        ResilientCalls.Permit permit = calls.reserve(name, limits); // the bucket's only token, held by the caller
+        assertThat(permit.held()).isTrue();
+        assertThat(calls.call(name, limits, permit, () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), null)).status())
+                .isEqualTo(200);
+        assertThat(permit.held()).isFalse();
+        // Spent: the same permit does not pay twice, and another API's permit never pays for this one.
+        StepFailure again = catchThrowableOfType(StepFailure.class,
+                () -> calls.call(name, limits, permit, () -> http.send("PUT", api.baseUrl() + "/things/2", Map.of(), null)));
+        ResilientCalls.Permit other = calls.reserve(unique("other"), limits);
+        StepFailure foreign = catchThrowableOfType(StepFailure.class,
+                () -> calls.call(name, limits, other, () -> http.send("PUT", api.baseUrl() + "/things/3", Map.of(), null)));
+
+        assertThat(again.kind()).isEqualTo(FailureKind.THROTTLED);
+        assertThat(foreign.kind()).isEqualTo(FailureKind.THROTTLED);
+        assertThat(other.held()).isTrue();
+        assertThat(api.requests()).hasSize(1);
+        assertThat(calls.reserve(name, null)).isSameAs(ResilientCalls.Permit.NONE); // no limits: nothing to hold
     }
 
     @Test

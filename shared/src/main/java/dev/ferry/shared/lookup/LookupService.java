@@ -5,13 +5,13 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.ferry.shared.api.ApiClients;
+import dev.ferry.shared.api.ApiRequest;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.mapping.Lookups;
-import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
 
@@ -24,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
  * A spec's lookups over HTTP, cached per function instance: one GET per distinct value per TTL, not one
@@ -34,9 +32,8 @@ import java.util.function.Supplier;
  * the lookup's path) are cached — not found for at most a minute; failures (5xx, timeouts, 429, unreadable
  * bodies) are not, so the next record asks again.
  *
- * <p>The GET runs on the caller's thread, through {@link OutboundAuth} (credentials from Secrets Manager)
- * and {@link ResilientCalls} with the lookup's limits (shared rate budget, circuit breaker, timeout, quick
- * retries), and fails classified like any other call.
+ * <p>The GET runs on the caller's thread, through the lookup's {@link dev.ferry.shared.api.ApiClient} (credentials,
+ * the API's shared rate budget, circuit breaker, timeout, quick retries), and fails classified like any other call.
  */
 public final class LookupService {
 
@@ -55,22 +52,16 @@ public final class LookupService {
     private record CacheId(String integration, String lookup, IntegrationSpec.Lookup declared) {
     }
 
-    private final HttpCaller http;
-    private final Supplier<OutboundAuth> auth;
-    private final Supplier<ResilientCalls> resilience;
+    private final ApiClients apis;
     private final Ticker ticker;
     private final Map<CacheId, AsyncCache<String, Answer>> caches = new ConcurrentHashMap<>();
-    private final LongAdder requests = new LongAdder();
 
     /**
-     * @param auth       built on first use (its secrets client is not needed by specs without lookups)
-     * @param resilience likewise
-     * @param ticker     the caches' clock ({@link Ticker#systemTicker()}; tests move a fake one)
+     * @param apis   the runtime's API clients (a lookup's client is built on its first request)
+     * @param ticker the caches' clock ({@link Ticker#systemTicker()}; tests move a fake one)
      */
-    public LookupService(HttpCaller http, Supplier<OutboundAuth> auth, Supplier<ResilientCalls> resilience, Ticker ticker) {
-        this.http = http;
-        this.auth = auth;
-        this.resilience = resilience;
+    public LookupService(ApiClients apis, Ticker ticker) {
+        this.apis = apis;
         this.ticker = ticker;
     }
 
@@ -92,14 +83,7 @@ public final class LookupService {
 
     /** GET requests sent so far: answers, not-found answers and failures alike; quick retries count too. */
     public long requests() {
-        return requests.sum();
-    }
-
-    /** The name of the lookup's shared budget and circuit. */
-    public static String api(IntegrationSpec spec, String lookup) {
-        IntegrationSpec.Lookup declared = spec.lookups().get(lookup);
-        var limits = declared == null ? null : declared.limits();
-        return limits != null && limits.api() != null ? limits.api() : spec.name() + ":lookup:" + lookup;
+        return apis.attempts("lookup:");
     }
 
     Answer find(IntegrationSpec spec, String lookup, String value) {
@@ -136,14 +120,9 @@ public final class LookupService {
 
     private Answer load(IntegrationSpec spec, String lookup, IntegrationSpec.Lookup declared, String value) {
         String url = declared.url().replace("{value}", URLEncoder.encode(value, StandardCharsets.UTF_8));
-        String api = api(spec, lookup);
-        Map<String, String> headers = Map.of("Accept", "application/json");
         HttpCaller.Response response;
         try {
-            response = resilience.get().call(api, declared.limits(), () -> {
-                requests.increment();
-                return auth.get().send(http, declared.auth(), "GET", url, headers, null);
-            });
+            response = apis.lookup(spec, lookup).send(ApiRequest.get(url));
         } catch (StepFailure f) {
             if (f.httpStatus() != null && f.httpStatus() == 404) {
                 LOG.debugf("lookup %s/%s: GET %s answered 404: not found", spec.name(), lookup, HttpCaller.redactQuery(url));
@@ -151,7 +130,6 @@ public final class LookupService {
             }
             throw f;
         }
-        resilience.get().observe(api, declared.limits(), response);
         if (response.isEmpty()) {
             return Answer.NOT_FOUND; // e.g. 204: nothing there
         }

@@ -1,5 +1,7 @@
 package dev.ferry.shared.poll;
 
+import dev.ferry.shared.spec.paging.ListPlan;
+
 /**
  * Where a run stands between pages; it travels in a continuation message when a run hands over to a
  * follow-up invocation. It holds no credentials: auth headers are added per request.

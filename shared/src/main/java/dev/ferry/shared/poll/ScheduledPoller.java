@@ -1,14 +1,15 @@
 package dev.ferry.shared.poll;
 
+import dev.ferry.shared.api.ApiClients;
+import dev.ferry.shared.api.ApiRequest;
+import dev.ferry.shared.spec.paging.ListPlan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.queue.QueueSender;
-import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.idempotency.IdempotencyKeys;
@@ -18,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -61,21 +60,17 @@ public final class ScheduledPoller {
     }
 
     private final IntegrationRegistry integrations;
-    private final HttpCaller http;
-    private final OutboundAuth auth;
-    private final ResilientCalls resilience;
+    private final ApiClients apis;
     private final QueueSender sender;
     private final PollState state;
     private final FerryConfig config;
     private final Clock clock;
     private final PollHooks hooks;
 
-    public ScheduledPoller(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, ResilientCalls resilience,
-                           QueueSender sender, PollState state, FerryConfig config, Clock clock, PollHooks hooks) {
+    public ScheduledPoller(IntegrationRegistry integrations, ApiClients apis, QueueSender sender, PollState state, FerryConfig config,
+                           Clock clock, PollHooks hooks) {
         this.integrations = integrations;
-        this.http = http;
-        this.auth = auth;
-        this.resilience = resilience;
+        this.apis = apis;
         this.sender = sender;
         this.state = state;
         this.config = config;
@@ -84,7 +79,7 @@ public final class ScheduledPoller {
     }
 
     public ScheduledPoller withHooks(PollHooks newHooks) {
-        return new ScheduledPoller(integrations, http, auth, resilience, sender, state, config, clock, newHooks);
+        return new ScheduledPoller(integrations, apis, sender, state, config, clock, newHooks);
     }
 
     public PollState state() {
@@ -226,7 +221,9 @@ public final class ScheduledPoller {
     /** Reads one page, queues its records for transform, and answers what the cursor learned from it. */
     private Page readPage(IntegrationSpec spec, ListPlan plan, Checkpoint cp, String trigger) {
         String url = cp.nextUrl();
-        HttpCaller.Response response = get(spec, url);
+        // Every kind of credential (query keys, signatures too), a retry after a 401/403, and the source's shared
+        // budget, circuit, timeout and quick retries: the source's client.
+        HttpCaller.Response response = apis.source(spec).send(ApiRequest.get(url));
         // Strict JSON: a page that is not one valid document fails the run (permanent), naming the page; none of its
         // records is queued and the cursor stays where it was.
         JsonNode body = response.json("'" + spec.name() + "' " + trigger + " run " + cp.runId() + ", page " + (cp.pages() + 1)
@@ -266,16 +263,6 @@ public final class ScheduledPoller {
             }
         });
         return new Page(body, records.size(), envelopes.size(), newest, links);
-    }
-
-    private HttpCaller.Response get(IntegrationSpec spec, String url) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("Accept", "application/json");
-        // send() adds every kind of credential (query keys, signatures too) and retries once after a 401/403;
-        // the call runs under limits.source (shared rate budget, circuit, timeout, quick retries).
-        var limits = spec.limits().source();
-        return resilience.callAndObserve(ResilientCalls.apiName(limits, spec.name(), "source"), limits,
-                () -> auth.send(http, spec.source().auth(), "GET", url, headers, null));
     }
 
     /**

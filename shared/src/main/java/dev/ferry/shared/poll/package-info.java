@@ -1,5 +1,5 @@
 /**
- * Scheduled polling: list plans (pagination, cursors, windows), the page walker, cursor state and leases in
+ * Scheduled polling: the page walker over a {@link dev.ferry.shared.spec.paging.ListPlan}, cursor state and leases in
  * DynamoDB, continuations and backfills.
  */
 package dev.ferry.shared.poll;

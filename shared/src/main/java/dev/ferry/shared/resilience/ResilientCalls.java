@@ -43,8 +43,6 @@ public final class ResilientCalls {
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final int instance = INSTANCES.incrementAndGet();
-    /** A token taken by {@link #reserve} before the idempotency claim, spent by the next call on this thread. */
-    private final ThreadLocal<String> reserved = new ThreadLocal<>();
     private RateLimiter rateLimiter;
 
     public ResilientCalls(Supplier<RateLimiter> limiter, Duration defaultTimeout, Clock clock) {
@@ -54,18 +52,36 @@ public final class ResilientCalls {
     }
 
     /**
-     * The name of an API's shared budget and circuit: {@code limits.api}, else the integration's own
-     * ({@code crm-contacts:source}, {@code crm-contacts:destination}).
+     * A rate token taken ahead of its call (see {@link #reserve}): the caller holds it and hands it to {@link #call},
+     * whose first request spends it instead of taking another. Dropping it unspent is fine: a token bucket's token
+     * cannot be given back, so a permit not used is simply a request not made.
      */
-    public static String apiName(ApiLimits limits, String integration, String side) {
-        return limits != null && limits.api() != null ? limits.api() : integration + ":" + side;
+    public static final class Permit {
+
+        /** No token held: the call takes its own. */
+        public static final Permit NONE = new Permit(null);
+
+        private final String api;
+        private final java.util.concurrent.atomic.AtomicBoolean spent = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Permit(String api) {
+            this.api = api;
+        }
+
+        /** Whether this permit pays for a request to {@code api}; true once only. */
+        boolean spend(String forApi) {
+            return api != null && api.equals(forApi) && spent.compareAndSet(false, true);
+        }
+
+        /** Whether a token is held and not yet spent. */
+        public boolean held() {
+            return api != null && !spent.get();
+        }
     }
 
-    /** One call under the limits (rate budget, guards), then the API's own budget headers are read. */
-    public HttpCaller.Response callAndObserve(String api, ApiLimits limits, Callable<HttpCaller.Response> call) {
-        HttpCaller.Response response = call(api, limits, call);
-        observe(api, limits, response);
-        return response;
+    /** The timeout of a call whose API names none. */
+    public long defaultTimeoutMs() {
+        return defaultTimeout.toMillis();
     }
 
     private synchronized RateLimiter limiter() {
@@ -84,11 +100,12 @@ public final class ResilientCalls {
      * Takes the token for the next call now, before any other work for the record (e.g. its idempotency
      * claim), so a record that must wait is deferred before it cost anything.
      */
-    public void reserve(String api, ApiLimits limits) {
+    public Permit reserve(String api, ApiLimits limits) {
         if (limits != null && budgeted(limits)) {
             takeTokens(api, limits);
-            reserved.set(api);
+            return new Permit(api);
         }
+        return Permit.NONE;
     }
 
     /**
@@ -119,12 +136,11 @@ public final class ResilientCalls {
         }
     }
 
-    /** Drops a reserved token that will not be used (the record turned out to be done already). */
-    public void unreserve() {
-        reserved.remove();
-    }
-
-    public HttpCaller.Response call(String api, ApiLimits limits, Callable<HttpCaller.Response> call) {
+    /**
+     * One call under the limits: a token of the shared budget for every request (the permit pays for the first), the
+     * API's guards, and quick retries within the invocation's time.
+     */
+    public HttpCaller.Response call(String api, ApiLimits limits, Permit permit, Callable<HttpCaller.Response> call) {
         if (limits == null) {
             return unchecked(call);
         }
@@ -133,9 +149,7 @@ public final class ResilientCalls {
         Guard shared = guards.computeIfAbsent(sharedName, k -> sharedGuard(k, whole));
         // Every request, quick retries included, spends a token of the shared budget.
         Callable<HttpCaller.Response> guarded = () -> {
-            if (api.equals(reserved.get())) {
-                reserved.remove();
-            } else if (budgeted(limits)) {
+            if (!permit.spend(api) && budgeted(limits)) {
                 takeTokens(api, limits);
             }
             return shared.call(call, HttpCaller.Response.class);
@@ -175,7 +189,6 @@ public final class ResilientCalls {
         } catch (Exception e) {
             throw StepFailure.retryable("call to " + api + " failed: " + e.getClass().getSimpleName());
         } finally {
-            reserved.remove();
             // A timeout interrupts this thread to stop the call; clear it so the hand-back to SQS still works.
             Thread.interrupted();
         }

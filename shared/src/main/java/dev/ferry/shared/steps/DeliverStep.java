@@ -1,11 +1,14 @@
 package dev.ferry.shared.steps;
 
 import dev.ferry.shared.idempotency.IdempotencyKeys;
+import dev.ferry.shared.api.ApiClient;
+import dev.ferry.shared.api.ApiClients;
+import dev.ferry.shared.api.ApiRequest;
 import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.resilience.ResilientCalls.Permit;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
@@ -14,7 +17,6 @@ import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.queue.QueueSender;
-import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
@@ -53,22 +55,16 @@ public final class DeliverStep {
 
     private final IntegrationRegistry integrations;
     private final IdempotencyStore idempotency;
-    private final HttpCaller http;
-    private final ResilientCalls resilience;
-    private final OutboundAuth auth;
+    private final ApiClients apis;
     private final SqsBatchRunner runner;
     private final Clock clock;
-    private final long httpTimeoutMs;
 
-    public DeliverStep(IntegrationRegistry integrations, IdempotencyStore idempotency, HttpCaller http,
-                       ResilientCalls resilience, OutboundAuth auth, QueueSender sender, FerryConfig config, Clock clock) {
+    public DeliverStep(IntegrationRegistry integrations, IdempotencyStore idempotency, ApiClients apis, QueueSender sender,
+                       FerryConfig config, Clock clock) {
         this.integrations = integrations;
         this.idempotency = idempotency;
-        this.http = http;
-        this.resilience = resilience;
-        this.auth = auth;
+        this.apis = apis;
         this.clock = clock;
-        this.httpTimeoutMs = config.httpTimeout().toMillis();
         this.runner = new SqsBatchRunner(STEP, sender, config.queueUrl(FerryConfig.Queue.DELIVER),
                 config.queueUrl(FerryConfig.Queue.DELIVER_DLQ), config.maxAttempts(), config.retryBaseDelaySeconds(), clock);
     }
@@ -92,7 +88,6 @@ public final class DeliverStep {
                     bulk.computeIfAbsent(spec.name(), k -> new ArrayList<>()).add(i);
                     continue;
                 }
-                checkTimeLeft(spec);
                 deliver(spec, envelope);
                 outcomes[i] = SqsBatchRunner.Outcome.DONE;
             } catch (RuntimeException e) {
@@ -107,11 +102,10 @@ public final class DeliverStep {
     }
 
     /** Defers the record when the invocation could end during its call (then nothing would say what happened). */
-    private void checkTimeLeft(IntegrationSpec spec) {
-        var limits = spec.limits().destination();
-        long needed = (limits != null && limits.timeoutMs() != null ? limits.timeoutMs() : httpTimeoutMs) + TIME_MARGIN_MS;
+    private static void checkTimeLeft(ApiClient destination) {
+        long needed = destination.timeoutMs() + TIME_MARGIN_MS;
         if (Invocation.current().remainingMillis() < needed) {
-            throw StepFailure.retryable("too little of this invocation is left for a call to " + destinationApi(spec)
+            throw StepFailure.retryable("too little of this invocation is left for a call to " + destination.name()
                     + " (" + Math.max(0, Invocation.current().remainingMillis()) + " ms)").retryAfterSeconds(1).deferred();
         }
     }
@@ -120,16 +114,13 @@ public final class DeliverStep {
         if (envelope.idempotencyKey() == null) {
             throw StepFailure.permanent("record " + envelope.recordId() + " has no idempotency key");
         }
-        resilience.unreserve();
-        resilience.reserve(destinationApi(spec), spec.limits().destination()); // wait for budget before claiming
-        IdempotencyStore.Claim claim = idempotency.claim(spec.name(), STEP, envelope.idempotencyKey());
-        if (!(claim instanceof IdempotencyStore.Claim.Acquired)) {
-            resilience.unreserve();
-        }
-        switch (claim) {
+        ApiClient destination = apis.destination(spec);
+        checkTimeLeft(destination);
+        Permit permit = destination.reserve(); // wait for budget before claiming; dropped unspent if the record is done
+        switch (idempotency.claim(spec.name(), STEP, envelope.idempotencyKey())) {
             case IdempotencyStore.Claim.AlreadyDone done -> skipped(spec, envelope);
             case IdempotencyStore.Claim.Busy busy -> throw busy(envelope, busy);
-            case IdempotencyStore.Claim.Acquired acquired -> send(spec, envelope, acquired);
+            case IdempotencyStore.Claim.Acquired acquired -> send(spec, destination, permit, envelope, acquired);
         }
     }
 
@@ -149,25 +140,16 @@ public final class DeliverStep {
                 .deferred();
     }
 
-    /** The name of the destination's shared budget and circuit. */
-    static String destinationApi(IntegrationSpec spec) {
-        return ResilientCalls.apiName(spec.limits().destination(), spec.name(), "destination");
-    }
-
-    private void send(IntegrationSpec spec, Envelope envelope, IdempotencyStore.Claim.Acquired claim) {
+    private void send(IntegrationSpec spec, ApiClient client, Permit permit, Envelope envelope, IdempotencyStore.Claim.Acquired claim) {
         IntegrationSpec.Destination destination = spec.destination();
         String url = destination.url().replace("{recordId}", URLEncoder.encode(envelope.recordId(), StandardCharsets.UTF_8));
-        Map<String, String> headers = new HashMap<>(destination.headers());
-        headers.put("Content-Type", "application/json");
-        headers.put("Idempotency-Key", spec.name() + ":" + envelope.idempotencyKey());
-        headers.put("X-Ferry-Trace-Id", envelope.traceId());
         HttpCaller.Response response;
         try {
             byte[] body = Numbers.writeExact(envelope.payload()); // every number in the digits it arrived with
-            String api = destinationApi(spec);
-            var limits = spec.limits().destination();
-            response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(),
-                    destination.method().name(), url, headers, body));
+            ApiRequest request = ApiRequest.json(destination.method().name(), url, destination.headers(), body)
+                    .withHeader("Idempotency-Key", spec.name() + ":" + envelope.idempotencyKey())
+                    .withHeader("X-Ferry-Trace-Id", envelope.traceId());
+            response = client.send(permit, request);
         } catch (RuntimeException e) {
             idempotency.release(claim); // a rejected credential was already dropped by auth.send
             throw e;
@@ -188,8 +170,7 @@ public final class DeliverStep {
 
         private final IntegrationSpec spec;
         private final IntegrationSpec.Batch batch;
-        private final String api;
-        private final IntegrationSpec.ApiLimits limits;
+        private final ApiClient client;
         private final Deque<Integer> pending;
         private final List<Envelope> envelopes;
         private final SqsBatchRunner.Outcome[] outcomes;
@@ -197,8 +178,7 @@ public final class DeliverStep {
         BulkDelivery(IntegrationSpec spec, List<Integer> indices, List<Envelope> envelopes, SqsBatchRunner.Outcome[] outcomes) {
             this.spec = spec;
             this.batch = spec.destination().batch();
-            this.api = destinationApi(spec);
-            this.limits = spec.limits().destination();
+            this.client = apis.destination(spec);
             this.envelopes = envelopes;
             this.outcomes = outcomes;
             this.pending = new ArrayDeque<>();
@@ -222,10 +202,10 @@ public final class DeliverStep {
 
         void run() {
             while (!pending.isEmpty()) {
+                Permit permit;
                 try {
-                    checkTimeLeft(spec);
-                    resilience.unreserve();
-                    resilience.reserve(api, limits); // one token per request, taken before any claim
+                    checkTimeLeft(client);
+                    permit = client.reserve(); // one token per request, taken before any claim
                 } catch (RuntimeException e) {
                     // The budget is spent (or the invocation is ending): every record not yet claimed waits.
                     while (!pending.isEmpty()) {
@@ -234,10 +214,8 @@ public final class DeliverStep {
                     return;
                 }
                 List<Member> chunk = claimChunk();
-                if (chunk.isEmpty()) {
-                    resilience.unreserve();
-                } else {
-                    send(chunk);
+                if (!chunk.isEmpty()) { // else every record was done or busy: the permit is dropped unspent
+                    send(permit, chunk);
                 }
             }
         }
@@ -267,22 +245,19 @@ public final class DeliverStep {
             return chunk;
         }
 
-        private void send(List<Member> chunk) {
+        private void send(Permit permit, List<Member> chunk) {
             IntegrationSpec.Destination destination = spec.destination();
             String method = batch.methodOrDefault().name();
             String url = batch.url();
             String target = method + " " + HttpCaller.redactQuery(url);
             String requestKey = BulkRequests.idempotencyKey(spec.name(), chunk.stream().map(m -> m.envelope().idempotencyKey()).toList());
-            Map<String, String> headers = new HashMap<>(destination.headers());
-            headers.put("Content-Type", "application/json");
-            // One request, many records: the key stands for exactly these records in this order. No X-Ferry-Trace-Id:
-            // a trace id names one record; each record's log line names this request's key instead.
-            headers.put("Idempotency-Key", requestKey);
             HttpCaller.Response response;
             List<BulkRequests.ItemOutcome> items;
             try {
                 byte[] body = Numbers.writeExact(BulkRequests.body(batch, chunk.stream().map(m -> m.envelope().payload()).toList()));
-                response = resilience.callAndObserve(api, limits, () -> auth.send(http, destination.auth(), method, url, headers, body));
+                // One request, many records: the key stands for exactly these records in this order. No X-Ferry-Trace-Id:
+                // a trace id names one record; each record's log line names this request's key instead.
+                response = client.send(permit, ApiRequest.json(method, url, destination.headers(), body).withHeader("Idempotency-Key", requestKey));
                 items = BulkRequests.outcomes(batch, response, chunk.size(), target);
             } catch (RuntimeException e) {
                 StepFailure failure = SqsBatchRunner.classify(e);

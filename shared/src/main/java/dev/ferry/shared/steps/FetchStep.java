@@ -2,10 +2,10 @@ package dev.ferry.shared.steps;
 
 import dev.ferry.shared.idempotency.IdempotencyKeys;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.api.ApiClients;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
-import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.Invocation;
@@ -16,7 +16,6 @@ import dev.ferry.shared.poll.Checkpoint;
 import dev.ferry.shared.poll.PollState;
 import dev.ferry.shared.poll.ScheduledPoller;
 import dev.ferry.shared.queue.QueueSender;
-import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
 import org.jboss.logging.Logger;
@@ -25,13 +24,11 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The fetch step: a schedule polls the source's list endpoint; a fetch request (a thin webhook) gets
  * one record by id. Records found are queued for transform, ten per SendMessageBatch call. Every call
- * to the source goes through {@link ResilientCalls} under the spec's {@code limits.source}.
+ * to the source goes through its {@link dev.ferry.shared.api.ApiClient}.
  */
 public final class FetchStep {
 
@@ -39,22 +36,18 @@ public final class FetchStep {
     public static final String STEP = "fetch";
 
     private final IntegrationRegistry integrations;
-    private final HttpCaller http;
-    private final OutboundAuth auth;
-    private final ResilientCalls resilience;
+    private final ApiClients apis;
     private final QueueSender sender;
     private final SqsBatchRunner runner;
     private final FerryConfig config;
     private final Clock clock;
     private final ScheduledPoller poller;
 
-    public FetchStep(IntegrationRegistry integrations, HttpCaller http, OutboundAuth auth, ResilientCalls resilience,
-                     QueueSender sender, FerryConfig config, Clock clock, ScheduledPoller poller) {
+    public FetchStep(IntegrationRegistry integrations, ApiClients apis, QueueSender sender, FerryConfig config, Clock clock,
+                     ScheduledPoller poller) {
         this.poller = poller;
-        this.resilience = resilience;
         this.integrations = integrations;
-        this.http = http;
-        this.auth = auth;
+        this.apis = apis;
         this.sender = sender;
         this.config = config;
         this.clock = clock;
@@ -120,7 +113,9 @@ public final class FetchStep {
             throw StepFailure.permanent("integration '" + spec.name() + "' has no source.get to fetch a record by id");
         }
         String url = spec.source().get().url().replace("{id}", URLEncoder.encode(request.recordId(), StandardCharsets.UTF_8));
-        JsonNode record = Json.at(get(spec, url, request.recordId()), spec.source().get().recordPath());
+        // Strict JSON (one document, valid UTF-8, no duplicate keys); a malformed 2xx is permanent, naming the record.
+        JsonNode body = apis.source(spec).getJson(url, "fetching record " + request.recordId() + " of '" + spec.name() + "'");
+        JsonNode record = Json.at(body, spec.source().get().recordPath());
         if (record.isMissingNode() || !record.isObject()) {
             throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no record object at " + spec.source().get().recordPath());
         }
@@ -131,16 +126,5 @@ public final class FetchStep {
         sender.send(config.queueUrl(FerryConfig.Queue.TRANSFORM), fetched, 0);
         LOG.infof("fetch %s: record %s fetched, queued for transform [trace %s]", spec.name(), request.recordId(),
                 request.traceId());
-    }
-
-    private JsonNode get(IntegrationSpec spec, String url, String recordId) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("Accept", "application/json");
-        // Under limits.source: the source's shared rate budget, circuit, timeout and quick retries; waits are deferrals.
-        var limits = spec.limits().source();
-        HttpCaller.Response response = resilience.callAndObserve(ResilientCalls.apiName(limits, spec.name(), "source"),
-                limits, () -> auth.send(http, spec.source().auth(), "GET", url, headers, null));
-        // Strict JSON (one document, valid UTF-8, no duplicate keys); a malformed 2xx is permanent, naming the record.
-        return response.json("fetching record " + recordId + " of '" + spec.name() + "': GET " + HttpCaller.redactQuery(url));
     }
 }

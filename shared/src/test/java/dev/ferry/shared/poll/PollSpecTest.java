@@ -1,5 +1,6 @@
 package dev.ferry.shared.poll;
 
+import dev.ferry.shared.spec.paging.ListPlan;
 import dev.ferry.shared.spec.IntegrationSpec;
 import dev.ferry.shared.spec.SpecException;
 import dev.ferry.shared.spec.SpecLoader;

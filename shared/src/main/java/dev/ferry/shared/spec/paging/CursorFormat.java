@@ -1,4 +1,4 @@
-package dev.ferry.shared.poll;
+package dev.ferry.shared.spec.paging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.time.DatePattern;

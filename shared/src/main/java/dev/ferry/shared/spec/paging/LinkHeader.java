@@ -1,4 +1,4 @@
-package dev.ferry.shared.poll;
+package dev.ferry.shared.spec.paging;
 
 import java.util.List;
 import java.util.Locale;

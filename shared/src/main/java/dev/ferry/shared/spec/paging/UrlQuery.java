@@ -1,4 +1,4 @@
-package dev.ferry.shared.poll;
+package dev.ferry.shared.spec.paging;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
