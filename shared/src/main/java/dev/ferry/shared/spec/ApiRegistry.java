@@ -78,7 +78,7 @@ public final class ApiRegistry {
             ApiSpec api = loader.loadApi(file, text);
             String expected = SpecFiles.expectedName(file);
             if (!expected.equals(api.name())) {
-                problems.add(file + ":" + SpecLoader.lineOf(text, "/name").orElse(1) + ": name: '" + api.name()
+                problems.add(file + ":" + YamlLines.lineOf(text, "/name").orElse(1) + ": name: '" + api.name()
                         + "' must match the file name '" + expected + "'");
             }
             Declared before = apis.putIfAbsent(api.name(), new Declared(api, file));

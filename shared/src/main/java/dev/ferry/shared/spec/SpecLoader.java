@@ -1,14 +1,9 @@
 package dev.ferry.shared.spec;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.ferry.shared.spec.Options.AuthType;
 import dev.ferry.shared.spec.Options.Policy;
 import dev.ferry.shared.spec.Options.ValueType;
@@ -25,9 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Reads one spec from YAML and checks it. Endpoints may come from configuration with
@@ -35,7 +28,6 @@ import java.util.stream.Collectors;
  */
 public final class SpecLoader {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(?::([^}]*))?}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     // Constants, defaults, examples and schemas hold numbers as written (12.50 stays 12.50, never a double), as Json does.
@@ -50,6 +42,7 @@ public final class SpecLoader {
     private static final Logger LOG = Logger.getLogger(SpecLoader.class);
 
     private final Function<String, Optional<String>> settings;
+    private final Placeholders placeholders;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final boolean localMode;
     private final ApiRegistry apis;
@@ -60,6 +53,7 @@ public final class SpecLoader {
 
     /** A loader whose integrations may refer to the declared {@code apis}. */
     public SpecLoader(Function<String, Optional<String>> settings, boolean localMode, ApiRegistry apis) {
+        this.placeholders = new Placeholders(settings);
         this.settings = settings;
         this.localMode = localMode;
         this.apis = apis;
@@ -73,7 +67,7 @@ public final class SpecLoader {
     /** Reads one API declaration ({@code apis/NAME.yaml}) and checks it; see {@link ApiSpec}. */
     public ApiSpec loadApi(String file, String yaml) {
         List<String> problems = new ArrayList<>();
-        String resolved = resolvePlaceholders(file, yaml, problems);
+        String resolved = placeholders.resolve(file, yaml, problems);
         if (problems.isEmpty()) {
             LiteralCredentials.find(file, resolved, YAML.getFactory(), problems);
         }
@@ -84,9 +78,9 @@ public final class SpecLoader {
         try {
             api = YAML.readValue(resolved, ApiSpec.class);
         } catch (JsonMappingException e) {
-            throw new SpecException(List.of(describe(file, resolved, e)));
+            throw new SpecException(List.of(YamlLines.describe(file, resolved, e)));
         } catch (IOException e) {
-            throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new SpecException(List.of(YamlLines.syntaxError(file, e)));
         }
         if (api == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
@@ -106,7 +100,7 @@ public final class SpecLoader {
         ApiReferences.checkApiLimits(p, api);
         if (api.pagination() != null) {
             var probe = new IntegrationSpec.ListRequest("https://probe.invalid/", "/", api.pagination(), null);
-            dev.ferry.shared.poll.ListPlan.problems(probe).forEach(problem -> p.addAt(problem[0].replace("source.list.", ""), problem[1]));
+            dev.ferry.shared.spec.paging.ListPlan.problems(probe).forEach(problem -> p.addAt(problem[0].replace("source.list.", ""), problem[1]));
         }
         if (api.health() != null && !api.health().startsWith("/")) {
             p.addAt("health", "must be a path relative to baseUrl, starting with '/'");
@@ -127,7 +121,7 @@ public final class SpecLoader {
 
     public IntegrationSpec load(String file, String yaml) {
         List<String> problems = new ArrayList<>();
-        String resolved = resolvePlaceholders(file, yaml, problems);
+        String resolved = placeholders.resolve(file, yaml, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }
@@ -143,9 +137,9 @@ public final class SpecLoader {
             }
             spec = explicitNulls(YAML.readValue(resolved, IntegrationSpec.class), tree);
         } catch (JsonMappingException e) {
-            throw new SpecException(List.of(describe(file, resolved, e)));
+            throw new SpecException(List.of(YamlLines.describe(file, resolved, e)));
         } catch (IOException e) {
-            throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new SpecException(List.of(YamlLines.syntaxError(file, e)));
         }
         if (spec == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
@@ -183,95 +177,6 @@ public final class SpecLoader {
         }
         return !changed ? spec : new IntegrationSpec(spec.name(), spec.description(), spec.owner(), spec.source(),
                 spec.webhook(), spec.schedule(), spec.mapping(), lookups, spec.destination(), spec.limits(), spec.examples());
-    }
-
-    private String resolvePlaceholders(String file, String yaml, List<String> problems) {
-        StringBuilder out = new StringBuilder();
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].stripLeading().startsWith("#")) { // a comment may mention ${...} freely
-                out.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
-                continue;
-            }
-            Matcher m = PLACEHOLDER.matcher(lines[i]);
-            StringBuilder line = new StringBuilder();
-            while (m.find()) {
-                String key = m.group(1);
-                Optional<String> value = settings.apply(key).or(() -> Optional.ofNullable(m.group(2)));
-                if (value.isEmpty()) {
-                    problems.add(file + ":" + (i + 1) + ": setting '" + key + "' is not configured and has no default"
-                            + " (set it, or write ${" + key + ":default})");
-                }
-                m.appendReplacement(line, Matcher.quoteReplacement(value.orElse("")));
-            }
-            m.appendTail(line);
-            out.append(line);
-            if (i < lines.length - 1) {
-                out.append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    private static String describe(String file, String yaml, JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        JsonLocation loc = e.getLocation();
-        int line = loc != null ? loc.getLineNr() : -1;
-        if (e instanceof UnrecognizedPropertyException || e instanceof InvalidFormatException) {
-            // Jackson reports an unknown key of a record where its mapping ends; find the key itself.
-            line = lineOfKey(yaml, e.getPath()).orElse(line);
-        }
-        String where = file + (line > 0 ? ":" + line : "") + ": "
-                + (path.isEmpty() ? "" : path + ": ");
-        if (e instanceof UnrecognizedPropertyException u) {
-            return where + "unknown key '" + u.getPropertyName() + "' (known keys: "
-                    + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
-        }
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-            return where + "must be one of " + Options.spellings(f.getTargetType()).stream().sorted().toList()
-                    + ", got '" + f.getValue() + "'";
-        }
-        String message = e.getOriginalMessage();
-        return where + (message == null ? "wrong type" : message.lines().findFirst().orElse("wrong type"));
-    }
-
-    private static Optional<Integer> lineOfKey(String yaml, List<JsonMappingException.Reference> path) {
-        StringBuilder pointer = new StringBuilder();
-        for (JsonMappingException.Reference ref : path) {
-            pointer.append('/').append(ref.getFieldName() != null
-                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : Integer.toString(ref.getIndex()));
-        }
-        return lineOfPointer(yaml, pointer.toString());
-    }
-
-    /** The line of the key at {@code pointer}, or of its nearest parent key that is there. */
-    static Optional<Integer> lineOf(String yaml, String pointer) {
-        for (String at = pointer; !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
-            Optional<Integer> line = lineOfPointer(yaml, at);
-            if (line.isPresent()) {
-                return line;
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String lineSuffix(String yaml, String pointer) {
-        return yaml == null ? "" : lineOf(yaml, pointer).map(line -> ":" + line).orElse("");
-    }
-
-    private static Optional<Integer> lineOfPointer(String yaml, String wanted) {
-        try (JsonParser parser = YAML.getFactory().createParser(yaml)) {
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == JsonToken.FIELD_NAME && parser.getParsingContext().pathAsPointer().toString().equals(wanted)) {
-                    return Optional.of(parser.currentTokenLocation().getLineNr());
-                }
-            }
-        } catch (IOException ignored) {
-            // fall back to Jackson's location
-        }
-        return Optional.empty();
     }
 
     private void check(String file, String yaml, IntegrationSpec spec, List<String> problems) {
@@ -343,7 +248,7 @@ public final class SpecLoader {
             }
             if (source.list() != null) {
                 checkUrl(p, "source.list.url", source.list().url());
-                dev.ferry.shared.poll.ListPlan.problems(source.list()).forEach(problem -> p.add(problem[0], problem[1]));
+                dev.ferry.shared.spec.paging.ListPlan.problems(source.list()).forEach(problem -> p.add(problem[0], problem[1]));
             }
         }
         if (spec.mapping().isEmpty()) {
@@ -540,7 +445,7 @@ public final class SpecLoader {
             }
             checkAuth(p, at + ".auth", l.auth());
             if (!used.contains(name)) {
-                warnings.add(p.file() + lineSuffix(p.yaml(), pointer) + ": " + at + ": declared but no mapping rule uses it");
+                warnings.add(p.file() + YamlLines.lineSuffix(p.yaml(), pointer) + ": " + at + ": declared but no mapping rule uses it");
             }
         }
     }
@@ -704,13 +609,13 @@ public final class SpecLoader {
         void add(String path, String problem) {
             // Lookups' problems carry the line (their names hold no dots, so the path is a pointer); so do an API
             // file's, whose keys are all plain.
-            String line = everyLine || path.startsWith("lookups.") ? lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
+            String line = everyLine || path.startsWith("lookups.") ? YamlLines.lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
             list.add(file + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
         }
 
         /** With the line of the key at {@code pointer} (or of its nearest parent). */
         void addAt(String pointer, String path, String problem) {
-            list.add(file + lineSuffix(yaml, pointer) + ": " + path + ": " + problem);
+            list.add(file + YamlLines.lineSuffix(yaml, pointer) + ": " + path + ": " + problem);
         }
 
         /** With the line of the key at {@code path} (a dotted path of plain keys), or of its nearest parent present. */

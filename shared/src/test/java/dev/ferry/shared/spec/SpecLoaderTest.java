@@ -392,4 +392,17 @@ class SpecLoaderTest {
         SpecException e = failure(loader(), VALID + "limits: { maxBodyBytes: 0 }\n");
         assertThat(e.problems()).singleElement().asString().startsWith("demo.yaml: limits.maxBodyBytes: ");
     }
+
+    @Test
+    void aYamlSyntaxErrorKeepsItsLineAndColumn() {
+        // An unclosed flow mapping on the line of `get:`, and a key indented under a scalar further down.
+        String broken = VALID.replace("get: { url: \"https://source.example.com/items/{id}\" }", "get: { url: \"https://x/{id}\"");
+        String problem = failure(loader(), broken).problems().getFirst();
+        assertThat(problem).matches("demo\\.yaml:\\d+:\\d+: not valid YAML: .+").doesNotContain("\n");
+        int line = Integer.parseInt(problem.split(":")[1]);
+        assertThat(line).isBetween(lineOf(VALID, "get: {") + 1, lineOf(VALID, "webhook:") + 1);
+
+        String tabbed = VALID.replace("owner: tests", "owner: tests\n  stray: [1, 2");
+        assertThat(failure(loader(), tabbed).problems().getFirst()).startsWith("demo.yaml:").contains(": not valid YAML: ");
+    }
 }
