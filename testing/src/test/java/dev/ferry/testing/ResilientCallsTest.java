@@ -3,6 +3,7 @@ package dev.ferry.testing;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.resilience.CallPlan;
 import dev.ferry.shared.resilience.RateLimiter;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;
@@ -49,9 +50,10 @@ class ResilientCallsTest {
     }
 
     HttpCaller.Response put(ResilientCalls calls, String apiName, ApiLimits limits) {
-        HttpCaller.Response response = calls.call(apiName, limits, ResilientCalls.Permit.NONE,
+        CallPlan plan = CallPlan.of(apiName, limits, 2000);
+        HttpCaller.Response response = calls.call(plan, ResilientCalls.Permit.NONE,
                 () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), "{}".getBytes()));
-        calls.observe(apiName, limits, response);
+        calls.observe(plan, response);
         return response;
     }
 
@@ -134,23 +136,24 @@ class ResilientCallsTest {
         String name = unique("permit");
         ApiLimits limits = new ApiLimits(null, 0.2, 1, null, null, null, null, null); // one call per 5 s
 
-        ResilientCalls.Permit permit = calls.reserve(name, limits); // the bucket's only token, held by the caller
+        CallPlan plan = CallPlan.of(name, limits, 2000);
+        ResilientCalls.Permit permit = calls.reserve(plan); // the bucket's only token, held by the caller
         assertThat(permit.held()).isTrue();
-        assertThat(calls.call(name, limits, permit, () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), null)).status())
+        assertThat(calls.call(plan, permit, () -> http.send("PUT", api.baseUrl() + "/things/1", Map.of(), null)).status())
                 .isEqualTo(200);
         assertThat(permit.held()).isFalse();
         // Spent: the same permit does not pay twice, and another API's permit never pays for this one.
         StepFailure again = catchThrowableOfType(StepFailure.class,
-                () -> calls.call(name, limits, permit, () -> http.send("PUT", api.baseUrl() + "/things/2", Map.of(), null)));
-        ResilientCalls.Permit other = calls.reserve(unique("other"), limits);
+                () -> calls.call(plan, permit, () -> http.send("PUT", api.baseUrl() + "/things/2", Map.of(), null)));
+        ResilientCalls.Permit other = calls.reserve(CallPlan.of(unique("other"), limits, 2000));
         StepFailure foreign = catchThrowableOfType(StepFailure.class,
-                () -> calls.call(name, limits, other, () -> http.send("PUT", api.baseUrl() + "/things/3", Map.of(), null)));
+                () -> calls.call(plan, other, () -> http.send("PUT", api.baseUrl() + "/things/3", Map.of(), null)));
 
         assertThat(again.kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(foreign.kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(other.held()).isTrue();
         assertThat(api.requests()).hasSize(1);
-        assertThat(calls.reserve(name, null)).isSameAs(ResilientCalls.Permit.NONE); // no limits: nothing to hold
+        assertThat(calls.reserve(CallPlan.of(name, null, 2000))).isSameAs(ResilientCalls.Permit.NONE); // no limits: nothing to hold
     }
 
     @Test

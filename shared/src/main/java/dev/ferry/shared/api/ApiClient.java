@@ -3,6 +3,7 @@ package dev.ferry.shared.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.http.HttpCaller;
+import dev.ferry.shared.resilience.CallPlan;
 import dev.ferry.shared.resilience.ResilientCalls;
 import dev.ferry.shared.resilience.ResilientCalls.Permit;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -23,11 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ApiClient {
 
-    private final String name;
     private final IntegrationSpec.Auth auth;
-    private final IntegrationSpec.ApiLimits limits;
+    private final CallPlan plan;
     private final boolean readsRateLimitHeaders;
-    private final long defaultTimeoutMs;
     private final HttpCaller http;
     private final OutboundAuth outbound;
     private final ResilientCalls resilience;
@@ -35,11 +34,9 @@ public final class ApiClient {
 
     ApiClient(String name, IntegrationSpec.Auth auth, IntegrationSpec.ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders,
               long defaultTimeoutMs, HttpCaller http, OutboundAuth outbound, ResilientCalls resilience) {
-        this.name = name;
         this.auth = auth;
-        this.limits = limits;
+        this.plan = CallPlan.of(name, limits, defaultTimeoutMs); // the limits' defaults, applied once
         this.readsRateLimitHeaders = rateLimitHeaders != Options.RateLimitHeaders.NONE;
-        this.defaultTimeoutMs = defaultTimeoutMs;
         this.http = http;
         this.outbound = outbound;
         this.resilience = resilience;
@@ -47,13 +44,17 @@ public final class ApiClient {
 
     /** The name of this section's budget ({@code crm-contacts:source}, or the limits' {@code api}). */
     public String name() {
-        return name;
+        return plan.name();
     }
 
     /** The longest one request may take: the API's timeout, else the deployment's. */
     public long timeoutMs() {
-        IntegrationSpec.ApiLimits whole = limits == null ? null : limits.within() != null ? limits.within() : limits;
-        return whole != null && whole.timeoutMs() != null ? whole.timeoutMs() : defaultTimeoutMs;
+        return plan.timeoutMs();
+    }
+
+    /** The limits this client runs under, defaults applied. */
+    public CallPlan plan() {
+        return plan;
     }
 
     /** Requests sent so far, quick retries and the re-read after a 401 included. */
@@ -67,7 +68,7 @@ public final class ApiClient {
      * @throws dev.ferry.shared.envelope.StepFailure a deferral when the budget is spent or the API asked for a pause
      */
     public Permit reserve() {
-        return resilience.reserve(name, limits);
+        return resilience.reserve(plan);
     }
 
     /** Sends the request (2xx answers; anything else throws a classified failure). */
@@ -77,12 +78,12 @@ public final class ApiClient {
 
     /** Sends the request, its first attempt paid for by {@code permit}. */
     public HttpCaller.Response send(Permit permit, ApiRequest request) {
-        HttpCaller.Response response = resilience.call(name, limits, permit, () -> {
+        HttpCaller.Response response = resilience.call(plan, permit, () -> {
             attempts.increment();
             return outbound.send(http, auth, request.method(), request.url(), request.headers(), request.body());
         });
         if (readsRateLimitHeaders) {
-            resilience.observe(name, limits, response);
+            resilience.observe(plan, response);
         }
         return response;
     }

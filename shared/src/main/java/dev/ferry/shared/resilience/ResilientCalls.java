@@ -4,7 +4,6 @@ import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.lambda.Invocation;
-import dev.ferry.shared.spec.IntegrationSpec.ApiLimits;
 import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -68,7 +67,7 @@ public final class ResilientCalls {
             this.api = api;
         }
 
-        /** Whether this permit pays for a request to {@code api}; true once only. */
+        /** Whether this permit pays for a request of the section {@code forApi}; true once only. */
         boolean spend(String forApi) {
             return api != null && api.equals(forApi) && spent.compareAndSet(false, true);
         }
@@ -100,68 +99,48 @@ public final class ResilientCalls {
      * Takes the token for the next call now, before any other work for the record (e.g. its idempotency
      * claim), so a record that must wait is deferred before it cost anything.
      */
-    public Permit reserve(String api, ApiLimits limits) {
-        if (limits != null && budgeted(limits)) {
-            takeTokens(api, limits);
-            return new Permit(api);
+    public Permit reserve(CallPlan plan) {
+        if (plan.budgeted()) {
+            takeTokens(plan);
+            return new Permit(plan.name());
         }
         return Permit.NONE;
     }
 
-    /**
-     * The API-wide limits a call runs under: for an API declared in {@code apis/}, the API's own (one budget, one
-     * circuit, one timeout for every integration calling it); for an inline one, the section's.
-     */
-    private static ApiLimits whole(ApiLimits limits) {
-        return limits.within() != null ? limits.within() : limits;
-    }
-
-    /** The name of the API-wide budget and circuit. */
-    private static String sharedName(String api, ApiLimits limits) { // api: the section's own name, for inline APIs
-        return limits.within() != null ? limits.within().api() : api;
-    }
-
-    private static boolean budgeted(ApiLimits limits) {
-        return limits.requestsPerSecond() != null || (limits.within() != null && limits.within().requestsPerSecond() != null);
-    }
-
     /** A token of the API's budget, and of this integration's share of it where the spec narrows the rate. */
-    private void takeTokens(String api, ApiLimits limits) {
-        ApiLimits whole = limits.within();
-        if (whole != null && whole.requestsPerSecond() != null) {
-            takeToken(whole.api(), whole);
+    private void takeTokens(CallPlan plan) {
+        if (plan.apiRate() != null) {
+            takeToken(plan.apiRate());
         }
-        if (limits.requestsPerSecond() != null) {
-            takeToken(api, limits);
+        if (plan.ownRate() != null) {
+            takeToken(plan.ownRate());
         }
     }
 
     /**
-     * One call under the limits: a token of the shared budget for every request (the permit pays for the first), the
+     * One call under the plan: a token of the shared budget for every request (the permit pays for the first), the
      * API's guards, and quick retries within the invocation's time.
      */
-    public HttpCaller.Response call(String api, ApiLimits limits, Permit permit, Callable<HttpCaller.Response> call) {
-        if (limits == null) {
+    public HttpCaller.Response call(CallPlan plan, Permit permit, Callable<HttpCaller.Response> call) {
+        if (!plan.guarded()) {
             return unchecked(call);
         }
-        ApiLimits whole = whole(limits);
-        String sharedName = sharedName(api, limits);
-        Guard shared = guards.computeIfAbsent(sharedName, k -> sharedGuard(k, whole));
+        String sharedName = plan.sharedName();
+        Guard shared = guards.computeIfAbsent(sharedName, k -> sharedGuard(plan));
         // Every request, quick retries included, spends a token of the shared budget.
         Callable<HttpCaller.Response> guarded = () -> {
-            if (!permit.spend(api) && budgeted(limits)) {
-                takeTokens(api, limits);
+            if (!permit.spend(plan.name()) && plan.budgeted()) {
+                takeTokens(plan);
             }
             return shared.call(call, HttpCaller.Response.class);
         };
-        int retries = limits.retries() == null ? 0 : limits.retries();
         // Quick retries never spend more than a minute, even where there is no deadline (a backfill, a tool).
         long budget = Math.min(Invocation.current().remainingMillis(), MAX_RETRY_BUDGET_MS) - DEADLINE_MARGIN_MS;
         try {
-            if (retries > 0 && budget > 0) {
-                long delay = limits.retryDelayMs() == null ? 200 : limits.retryDelayMs();
-                Guard retry = Guard.create().withDescription(api + " retries")
-                        .withRetry().maxRetries(retries).delay(delay, ChronoUnit.MILLIS).jitter(delay / 2, ChronoUnit.MILLIS)
+            if (plan.retries() > 0 && budget > 0) {
+                long delay = plan.retryDelayMs();
+                Guard retry = Guard.create().withDescription(plan.name() + " retries")
+                        .withRetry().maxRetries(plan.retries()).delay(delay, ChronoUnit.MILLIS).jitter(delay / 2, ChronoUnit.MILLIS)
                         .maxDuration(budget, ChronoUnit.MILLIS)
                         .whenException(ResilientCalls::worthRetryingNow)
                         .withExponentialBackoff().factor(2).maxDelay(Math.max(delay, budget / 2), ChronoUnit.MILLIS).done()
@@ -170,24 +149,24 @@ public final class ResilientCalls {
             }
             return guarded.call();
         } catch (CircuitBreakerOpenException e) {
-            int wait = seconds(circuitDelayMs(whole));
+            int wait = seconds(plan.circuitDelayMs());
             throw new StepFailure(FailureKind.RETRYABLE, "circuit breaker for " + sharedName + " is open after repeated failures;"
                     + " retrying in " + wait + "s", null, null).retryAfterSeconds(wait).deferred();
         } catch (BulkheadException e) {
-            throw new StepFailure(FailureKind.RETRYABLE, sharedName + " already has " + whole.concurrency()
+            throw new StepFailure(FailureKind.RETRYABLE, sharedName + " already has " + plan.concurrency()
                     + " calls in flight from this instance", null, null).retryAfterSeconds(1).deferred();
         } catch (TimeoutException e) {
-            throw StepFailure.retryable("call to " + sharedName + " timed out after " + timeoutMs(whole) + " ms");
+            throw StepFailure.retryable("call to " + sharedName + " timed out after " + plan.timeoutMs() + " ms");
         } catch (StepFailure f) {
             if (f.kind() == FailureKind.THROTTLED && f.httpStatus() != null && f.retryAfterSeconds() != null
-                    && whole.requestsPerSecond() != null) { // the API's own Retry-After, not our budget's wait
+                    && plan.apiRate() != null) { // the API's own Retry-After, not our budget's wait
                 limiter().pauseUntil(sharedName, clock.millis() + f.retryAfterSeconds() * 1000L);
             }
             throw f;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw StepFailure.retryable("call to " + api + " failed: " + e.getClass().getSimpleName());
+            throw StepFailure.retryable("call to " + plan.name() + " failed: " + e.getClass().getSimpleName());
         } finally {
             // A timeout interrupts this thread to stop the call; clear it so the hand-back to SQS still works.
             Thread.interrupted();
@@ -195,11 +174,11 @@ public final class ResilientCalls {
     }
 
     /** Reads the API's own budget headers after a success, so this instance slows down in time. */
-    public void observe(String api, ApiLimits limits, HttpCaller.Response response) {
-        if (limits == null || whole(limits).requestsPerSecond() == null) {
+    public void observe(CallPlan plan, HttpCaller.Response response) {
+        if (plan.apiRate() == null) {
             return;
         }
-        String sharedName = sharedName(api, limits);
+        String sharedName = plan.sharedName();
         OptionalLong pause = RateLimitHeaders.pauseMillis(response.headers(), clock.millis());
         if (pause.isPresent()) {
             limiter().pauseUntil(sharedName, clock.millis() + pause.getAsLong());
@@ -207,8 +186,8 @@ public final class ResilientCalls {
         }
     }
 
-    private void takeToken(String api, ApiLimits limits) {
-        int burst = limits.burst() == null ? 1 : limits.burst();
+    private void takeToken(CallPlan.Rate rate) {
+        String api = rate.budget();
         long paused = limiter().pausedMillis(api);
         if (paused > 0) { // the API's own wait (Retry-After, RateLimit-Reset) is never slept: back to SQS
             int seconds = seconds(paused);
@@ -216,14 +195,14 @@ public final class ResilientCalls {
                     + seconds + "s", null, null).retryAfterSeconds(seconds).deferred();
         }
         while (true) {
-            Duration wait = limiter().acquire(api, limits.requestsPerSecond(), burst);
+            Duration wait = limiter().acquire(api, rate.perSecond(), rate.burst());
             if (wait.isZero()) {
                 return;
             }
             if (wait.toMillis() > MAX_INLINE_WAIT_MS || Invocation.current().remainingMillis() - DEADLINE_MARGIN_MS < wait.toMillis()) {
                 int seconds = seconds(wait.toMillis());
-                throw new StepFailure(FailureKind.THROTTLED, "rate budget of " + api + " (" + limits.requestsPerSecond()
-                        + "/s, burst " + burst + ") is spent; retrying in " + seconds + "s", null, null)
+                throw new StepFailure(FailureKind.THROTTLED, "rate budget of " + api + " (" + rate.perSecond()
+                        + "/s, burst " + rate.burst() + ") is spent; retrying in " + seconds + "s", null, null)
                         .retryAfterSeconds(seconds).deferred();
             }
             try {
@@ -235,21 +214,22 @@ public final class ResilientCalls {
         }
     }
 
-    private Guard sharedGuard(String api, ApiLimits limits) {
+    private Guard sharedGuard(CallPlan plan) {
+        String api = plan.sharedName();
         Guard.Builder builder = Guard.create().withDescription(api)
-                .withTimeout().duration(timeoutMs(limits), ChronoUnit.MILLIS).done();
-        if (limits.concurrency() != null) {
-            builder.withBulkhead().limit(limits.concurrency()).queueSize(1).done();
+                .withTimeout().duration(plan.timeoutMs(), ChronoUnit.MILLIS).done();
+        if (plan.concurrency() != null) {
+            builder.withBulkhead().limit(plan.concurrency()).queueSize(1).done();
         }
-        var cb = limits.circuitBreaker();
+        CallPlan.Circuit cb = plan.circuit();
         if (cb != null) {
             builder.withCircuitBreaker()
                     // SmallRye names breakers JVM-wide: two runtimes in one JVM (local workers, tests) must not collide
                     .name("ferry-" + api + "#" + instance)
-                    .failureRatio(cb.failureRatio() == null ? 0.5 : cb.failureRatio())
-                    .requestVolumeThreshold(cb.requestVolume() == null ? 10 : cb.requestVolume())
-                    .delay(circuitDelayMs(limits), ChronoUnit.MILLIS)
-                    .successThreshold(cb.successThreshold() == null ? 2 : cb.successThreshold())
+                    .failureRatio(cb.failureRatio())
+                    .requestVolumeThreshold(cb.requestVolume())
+                    .delay(cb.delayMs(), ChronoUnit.MILLIS)
+                    .successThreshold(cb.successThreshold())
                     .when(ResilientCalls::countsAgainstCircuit)
                     .onStateChange(state -> LOG.warnf("circuit breaker for %s is now %s", api, state))
                     .done();
@@ -264,14 +244,6 @@ public final class ResilientCalls {
 
     static boolean worthRetryingNow(Throwable e) {
         return e instanceof TimeoutException || (e instanceof StepFailure f && f.kind() == FailureKind.RETRYABLE && f.spendsAttempt());
-    }
-
-    private long timeoutMs(ApiLimits limits) {
-        return limits.timeoutMs() != null ? limits.timeoutMs() : defaultTimeout.toMillis();
-    }
-
-    private static long circuitDelayMs(ApiLimits limits) {
-        return limits.circuitBreaker() == null || limits.circuitBreaker().delayMs() == null ? 30_000 : limits.circuitBreaker().delayMs();
     }
 
     private static int seconds(long millis) {
