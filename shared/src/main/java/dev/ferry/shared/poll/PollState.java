@@ -169,17 +169,47 @@ public final class PollState {
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)).build();
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(leaseCheck, update));
-            return next;
-        } catch (TransactionCanceledException e) {
-            String reasons = e.hasCancellationReasons() ? e.cancellationReasons().stream()
-                    .map(CancellationReason::code).collect(Collectors.joining(", ")) : "unknown";
-            boolean leaseLost = e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code());
-            throw new ConflictException("cursor of " + integration + " not committed: "
-                    + (leaseLost ? "run " + runId + " no longer holds the " + kind + " lease"
-                    : "it moved since version " + expectedVersion + " was read") + " (" + reasons + ")");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(leaseCheck, update));
+                return next;
+            } catch (TransactionCanceledException e) {
+                // Another transaction on the same items at the same moment (a racing run's lease check) cancels this
+                // one with TransactionConflict: nothing was decided, so ask again; only a failed condition is a conflict.
+                if (attempt < COMMIT_ATTEMPTS && onlyTransactionConflicts(e)) {
+                    pauseBeforeRetry(attempt);
+                    continue;
+                }
+                throw conflict(e, integration, kind, runId, expectedVersion);
+            }
         }
+    }
+
+    /** How often a commit cancelled only by concurrent transactions is tried in all. */
+    static final int COMMIT_ATTEMPTS = 5;
+
+    private static boolean onlyTransactionConflicts(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream().map(CancellationReason::code)
+                .noneMatch("ConditionalCheckFailed"::equals)
+                && e.cancellationReasons().stream().map(CancellationReason::code).anyMatch("TransactionConflict"::equals);
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 40L * attempt));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ConflictException conflict(TransactionCanceledException e, String integration, String kind, String runId,
+                                              long expectedVersion) {
+        String reasons = e.hasCancellationReasons() ? e.cancellationReasons().stream()
+                .map(CancellationReason::code).collect(Collectors.joining(", ")) : "unknown";
+        boolean leaseLost = e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code());
+        return new ConflictException("cursor of " + integration + " not committed: "
+                + (leaseLost ? "run " + runId + " no longer holds the " + kind + " lease"
+                : "it moved since version " + expectedVersion + " was read") + " (" + reasons + ")");
     }
 
     private static Map<String, AttributeValue> key(String integration, String sk) {
