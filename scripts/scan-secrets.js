@@ -4,7 +4,7 @@
 //
 // The values come from each module's target/ferry-secrets-used.txt (written by dev.ferry.testing.SecretsLedger
 // under tests: every value given to AwsEmulators.putSecret and every version moto held when the emulators stopped).
-// Searched: every module's target/surefire-reports/** and failsafe-reports/**, and every *.log, *.txt and
+// Searched: every target/surefire-reports/** and failsafe-reports/**, and every *.log, *.txt and
 // *-output.txt under a target/ directory (moto's log included), for each value as is, JSON-escaped and URL-encoded.
 // A finding names the secret, its field and the file, never the value. Values shorter than --min-length (default 6)
 // are not searched (a "v1" is in every log) and are counted as such; identifiers (clientId, username, accessKeyId)
