@@ -142,7 +142,7 @@ function scan(translated, suppressions) {
 }
 
 // A suppression is "used" when its rule would have fired on its resource: scanning again without it must show it.
-function unusedSuppressions(configs, translations, suppressions) {
+function unusedSuppressions(translations, suppressions) {
   const fired = suppressions.map(() => new Set());
   translations.forEach((translated) => {
     const open = scan(translated, []);
@@ -194,14 +194,15 @@ function main() {
     const findings = scan(translations[i], suppressions);
     const e = findings.filter((f) => f.severity === 'error');
     const w = findings.filter((f) => f.severity !== 'error');
-    console.log(`nag: [${i + 1}/${configs.length}] ${label(configuration, translations[i].parameters)}: ${Object.keys(translations[i].template.Resources).length} resources, `
+    const resources = Object.keys(translations[i].template.Resources).length;
+    console.log(`nag: [${i + 1}/${configs.length}] ${label(configuration, translations[i].parameters)}: ${resources} resources, `
       + `${e.length} open errors, ${w.length} warnings`);
     for (const f of [...e, ...w]) console.log(`  ${f.severity.toUpperCase()} ${f.rule} ${f.resource}: ${f.description}`);
     errors += e.length;
     warnings += w.length;
   });
 
-  const stale = unusedSuppressions(configs, translations, suppressions);
+  const stale = unusedSuppressions(translations, suppressions);
   for (const s of stale) console.error(`nag: ERROR: suppression ${s} matches no finding in any configuration: remove it`);
   const total = suppressions.reduce((n, s) => n + s.resources.length, 0);
   console.log(`nag: ${configs.length} configurations, AwsSolutions + Serverless: ${errors} open errors, ${warnings} warnings, `
