@@ -61,6 +61,9 @@ import java.util.concurrent.TimeUnit;
  * it creates Ferry's six queues (each main queue redrives to its DLQ) and its two tables, so that
  * {@link #config()} is all a function needs to run against them.
  *
+ * <p>With the system property {@value ExternalAws#SELECT_PROPERTY} set (e.g. by {@code -Plocalstack}), the same queues and
+ * tables are created in that {@link ExternalAws} instead and the configuration names its endpoints: nothing else changes.
+ *
  * <p>The clients returned by {@link #sqs()}, {@link #dynamoDb()} and {@link #secretsManager()} are shared
  * and owned by this object: do not close them. {@link #close()} stops everything.
  */
@@ -137,6 +140,7 @@ public final class AwsEmulators implements AutoCloseable {
     private SQSRestServer sqsServer;
     private DynamoDBProxyServer dynamoServer;
     private Process moto;
+    private ExternalAws external;
     private Thread motoShutdownHook;
     private Path motoLog;
 
@@ -163,17 +167,24 @@ public final class AwsEmulators implements AutoCloseable {
 
     private void startAll() {
         long started = System.nanoTime();
-        // moto is a separate process: launch it first so that it boots while the JVM-side emulators start.
-        launchMoto();
-        startElasticMq();
-        startDynamoDbLocal();
-        awaitMoto();
-
         Map<String, String> values = new LinkedHashMap<>();
         values.put(FerryConfig.REGION, REGION);
-        values.put(FerryConfig.ENDPOINT_PREFIX + "sqs", "http://" + LOOPBACK + ":" + sqsPort);
-        values.put(FerryConfig.ENDPOINT_PREFIX + "dynamodb", "http://" + LOOPBACK + ":" + dynamoPort);
-        values.put(FerryConfig.ENDPOINT_PREFIX + "secretsmanager", "http://" + LOOPBACK + ":" + motoPort);
+        external = ExternalAws.selected();
+        if (external != null) {
+            // Another AWS (LocalStack under -Plocalstack): only the endpoints differ.
+            for (String service : List.of("sqs", "dynamodb", "secretsmanager")) {
+                values.put(FerryConfig.ENDPOINT_PREFIX + service, external.endpoint(service));
+            }
+        } else {
+            // moto is a separate process: launch it first so that it boots while the JVM-side emulators start.
+            launchMoto();
+            startElasticMq();
+            startDynamoDbLocal();
+            awaitMoto();
+            values.put(FerryConfig.ENDPOINT_PREFIX + "sqs", "http://" + LOOPBACK + ":" + sqsPort);
+            values.put(FerryConfig.ENDPOINT_PREFIX + "dynamodb", "http://" + LOOPBACK + ":" + dynamoPort);
+            values.put(FerryConfig.ENDPOINT_PREFIX + "secretsmanager", "http://" + LOOPBACK + ":" + motoPort);
+        }
         values.put(FerryConfig.LOCAL_CREDENTIALS, "true");
         values.put(FerryConfig.IDEMPOTENCY_TABLE, "ferry-idempotency");
         values.put(FerryConfig.STATE_TABLE, "ferry-state");
@@ -190,8 +201,12 @@ public final class AwsEmulators implements AutoCloseable {
         }
         createTables();
         this.config = Collections.unmodifiableMap(values);
-        LOG.infof("AWS emulators up in %d ms: SQS :%d, DynamoDB :%d, Secrets Manager (moto) :%d",
-                (System.nanoTime() - started) / 1_000_000, sqsPort, dynamoPort, motoPort);
+        if (external != null) {
+            LOG.infof("AWS up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, external.describe());
+        } else {
+            LOG.infof("AWS emulators up in %d ms: SQS :%d, DynamoDB :%d, Secrets Manager (moto) :%d",
+                    (System.nanoTime() - started) / 1_000_000, sqsPort, dynamoPort, motoPort);
+        }
     }
 
     private void startElasticMq() {
@@ -468,8 +483,12 @@ public final class AwsEmulators implements AutoCloseable {
         return config.get(FerryConfig.STATE_TABLE);
     }
 
-    /** Creates the secret, or puts a new current version if it exists. The value is never logged. */
+    /**
+     * Creates the secret, or puts a new current version if it exists. The value is never logged; under tests it is
+     * added to the {@link SecretsLedger}, which the scan of the suite's output checks against.
+     */
     public void putSecret(String name, String json) {
+        SecretsLedger.record(name, json);
         try {
             secrets.createSecret(r -> r.name(name).secretString(json));
         } catch (ResourceExistsException e) {
@@ -519,6 +538,7 @@ public final class AwsEmulators implements AutoCloseable {
 
     /** Empties every queue (ElasticMQ has no 60 s purge limit), deletes every item of both tables and every secret. */
     public void reset() {
+        recordStoredSecrets();
         for (FerryConfig.Queue queue : FerryConfig.Queue.values()) {
             sqs.purgeQueue(r -> r.queueUrl(queueUrl(queue)));
         }
@@ -532,6 +552,29 @@ public final class AwsEmulators implements AutoCloseable {
         }
         for (String name : names) {
             secrets.deleteSecret(r -> r.secretId(name).forceDeleteWithoutRecovery(true));
+        }
+    }
+
+    /**
+     * Adds every version of every secret Secrets Manager (moto) holds to the {@link SecretsLedger}: besides what {@link #putSecret}
+     * put, values Ferry wrote itself (rotated OAuth2 refresh tokens) and secrets tests created with the client.
+     */
+    private void recordStoredSecrets() {
+        if (!SecretsLedger.enabled() || secrets == null || (external == null && (moto == null || !moto.isAlive()))) {
+            return;
+        }
+        try {
+            for (var page : secrets.listSecretsPaginator(r -> r.includePlannedDeletion(true))) {
+                for (SecretListEntry entry : page.secretList()) {
+                    for (var version : secrets.listSecretVersionIds(r -> r.secretId(entry.arn()).includeDeprecated(true)).versions()) {
+                        String value = secrets.getSecretValue(r -> r.secretId(entry.arn()).versionId(version.versionId())).secretString();
+                        SecretsLedger.record(entry.name(), value);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // The ledger then lacks only what Ferry wrote itself; say so, without any value.
+            LOG.warnf("could not list the secrets Secrets Manager holds for the secrets ledger: %s", e.getClass().getSimpleName());
         }
     }
 
@@ -583,6 +626,7 @@ public final class AwsEmulators implements AutoCloseable {
             return;
         }
         closed = true;
+        recordStoredSecrets();
         for (AutoCloseable client : new AutoCloseable[]{sqs, dynamo, secrets}) {
             closeQuietly(client);
         }
@@ -601,6 +645,9 @@ public final class AwsEmulators implements AutoCloseable {
             }
         }
         stopMoto();
+        if (external != null) {
+            external.close();
+        }
     }
 
     private static void destroy(Process process) {

@@ -18,10 +18,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -169,6 +174,27 @@ class AwsEmulatorsTest {
 
         SecretsProvider provider = new SecretsProvider(aws.secretsManager(), Duration.ZERO, Clock.systemUTC());
         assertThat(provider.field("ferry/test/api", "token").equals("second-fake-value")).isTrue();
+    }
+
+    @Test
+    void valuesWrittenWithoutPutSecretReachTheSecretsLedgerWhenTheEmulatorsReset() throws Exception {
+        String ledger = System.getProperty(SecretsLedger.FILE_PROPERTY);
+        assertThat(ledger).as("the build names the secrets ledger (root pom, surefire)").isNotBlank();
+        String given = "given-" + UUID.randomUUID();
+        String rotated = "rotated-" + UUID.randomUUID();
+        aws.putSecret("ferry/test/ledger", "{\"refreshToken\":\"" + given + "\"}");
+        assertThat(Files.readString(Path.of(ledger))).contains(base64(given));
+        // as Ferry writes a rotated refresh token back: with the client, not putSecret
+        aws.secretsManager().putSecretValue(r -> r.secretId("ferry/test/ledger").secretString("{\"refreshToken\":\"" + rotated + "\"}"));
+        assertThat(Files.readString(Path.of(ledger))).doesNotContain(base64(rotated));
+
+        aws.reset();
+
+        assertThat(Files.readString(Path.of(ledger))).contains(base64(rotated)).doesNotContain(rotated).doesNotContain(given);
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -96,14 +96,19 @@ public final class QueueSender {
         if (envelope.integration() != null && !envelope.integration().isEmpty()) {
             attributes.put(ATTR_INTEGRATION, string(envelope.integration()));
         }
-        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        // SQS counts UTF-8 bytes: of the body, and of each attribute's name, type and value.
+        int size = utf8Bytes(body);
         for (var a : attributes.entrySet()) {
-            size += a.getKey().length() + a.getValue().dataType().length() + a.getValue().stringValue().length();
+            size += utf8Bytes(a.getKey()) + utf8Bytes(a.getValue().dataType()) + utf8Bytes(a.getValue().stringValue());
         }
         if (size > MAX_MESSAGE_BYTES) {
             throw new RecordTooLargeException(envelope.integration(), envelope.recordId(), size, MAX_MESSAGE_BYTES);
         }
         return new Encoded(body, attributes, size);
+    }
+
+    private static int utf8Bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static MessageAttributeValue string(String value) {

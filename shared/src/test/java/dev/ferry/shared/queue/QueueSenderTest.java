@@ -40,10 +40,38 @@ class QueueSenderTest {
     void sizeCountsBodyBytesAndAttributes() {
         QueueSender.Encoded encoded = QueueSender.encode(envelope("c-1", "é"));
         int body = encoded.body().getBytes(StandardCharsets.UTF_8).length;
-        int attributes = (QueueSender.ATTR_TRACE_ID + "String" + "trace-c-1").length()
-                + (QueueSender.ATTR_INTEGRATION + "String" + "crm-contacts").length();
+        // SQS counts each attribute's name, type and value: ferry-trace-id String trace-c-1, ferry-integration String crm-contacts
+        int attributes = (14 + 6 + 9) + (17 + 6 + 12);
 
         assertThat(encoded.size()).isEqualTo(body + attributes);
+    }
+
+    /** An envelope whose trace id holds multi-byte text: "ü" is 2 bytes in UTF-8, "😀" 4 (and 2 Java chars). */
+    static Envelope multiByteTrace(String payload) {
+        return Envelope.fresh("crm-contacts", "c-1", "c-1@1", "trace-ü😀",
+                new Envelope.SourceInfo("webhook", "d-1", null, false), TextNode.valueOf(payload));
+    }
+
+    @Test
+    void attributesCountTheirUtf8BytesAsSqsDoes() {
+        QueueSender.Encoded encoded = QueueSender.encode(multiByteTrace("x"));
+        int body = encoded.body().getBytes(StandardCharsets.UTF_8).length;
+        // "trace-ü😀" is 9 chars but 6 + 2 + 4 = 12 bytes
+        int attributes = (14 + 6 + 12) + (17 + 6 + 12);
+
+        assertThat(encoded.size()).isEqualTo(body + attributes);
+    }
+
+    @Test
+    void anEnvelopeOverTheLimitOnlyInBytesIsRefusedBeforeSqsRefusesIt() {
+        int body = Json.write(multiByteTrace("")).getBytes(StandardCharsets.UTF_8).length;
+        int room = QueueSender.MAX_MESSAGE_BYTES - body - (14 + 6 + 12) - (17 + 6 + 12);
+        assertThat(QueueSender.encode(multiByteTrace("a".repeat(room))).size()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES);
+
+        RecordTooLargeException e = catchThrowableOfType(RecordTooLargeException.class,
+                () -> QueueSender.encode(multiByteTrace("a".repeat(room + 1))));
+        assertThat(e).as("one byte over SQS' limit, counted in UTF-8 bytes").isNotNull();
+        assertThat(e.bytes()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES + 1);
     }
 
     @Test
