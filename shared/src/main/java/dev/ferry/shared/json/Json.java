@@ -162,7 +162,16 @@ public final class Json {
     /** The text of a scalar at a pointer, or null when absent, null or not a scalar. */
     public static String textAt(JsonNode node, String pointer) {
         JsonNode value = at(node, pointer);
-        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
+        if (value == null || !value.isValueNode() || value.isNull()) {
+            return null;
+        }
+        if (value.isBigDecimal()) {
+            // A record id or lookup value of 1e3 is "1000", not BigDecimal's "1E+3"; 12.50 stays "12.50". Beyond the number
+            // limits the exponent form stays (the plain one could be gigabytes).
+            java.math.BigDecimal exact = value.decimalValue();
+            return Numbers.withinLimits(exact) ? exact.toPlainString() : exact.toString();
+        }
+        return value.asText();
     }
 
     /** A JSON document that is not one well-formed, strictly encoded document. */

@@ -55,4 +55,15 @@ class JsonTest {
         assertThat(Json.MAPPER.readTree(Json.writeBytes(node))).isEqualTo(node);
         assertThat(text).contains("é");
     }
+
+    @Test
+    void aNumericIdReadsAsPlainDigitsNeverInExponentForm() throws Exception {
+        var record = Json.MAPPER.readTree("{\"a\": 1e3, \"b\": 12.50, \"c\": 7, \"d\": -2.5E-3, \"e\": 123456789012345678901234567890}");
+
+        assertThat(Json.textAt(record, "/a")).isEqualTo("1000");
+        assertThat(Json.textAt(record, "/b")).isEqualTo("12.50");
+        assertThat(Json.textAt(record, "/c")).isEqualTo("7");
+        assertThat(Json.textAt(record, "/d")).isEqualTo("-0.0025");
+        assertThat(Json.textAt(record, "/e")).isEqualTo("123456789012345678901234567890");
+    }
 }
