@@ -95,6 +95,18 @@ public final class CatalogPage {
         return out.toString();
     }
 
+    /**
+     * The page for the specs a running Ferry loaded ({@code ferry dev}'s {@code /catalog}), built anew on each call; spec
+     * files and {@code infra/template.yaml} are named relative to the current directory, the repository root.
+     */
+    public static String render(dev.ferry.shared.FerryRuntime runtime) {
+        java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath();
+        List<java.nio.file.Path> dirs = runtime.config().get(dev.ferry.shared.config.FerryConfig.INTEGRATIONS_DIR)
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(java.nio.file.Path::of).toList())
+                .orElse(List.of());
+        return render(CatalogSources.of(runtime.integrations(), root, dirs, root.resolve(CatalogSources.TEMPLATE)));
+    }
+
     /** The page's data: impact per API and secret, neighbours per node; safe inside a script element. */
     static String data(Catalog catalog, DependencyGraph graph) {
         Map<String, Object> impacts = new LinkedHashMap<>();
