@@ -114,6 +114,12 @@
       .concat(impact.apis.map(function (a) { return "api:" + a; }));
     focusOn(lit, target.value);
   }
-  target.addEventListener("change", showImpact);
+  target.addEventListener("change", function () {
+    history.replaceState(null, "", target.value ? "#impact=" + encodeURIComponent(target.value) : "#");
+    showImpact();
+  });
+  // A link can open the page on one impact answer: index.html#impact=api:billing
+  var linked = /^#impact=(.+)$/.exec(location.hash);
+  if (linked && data.impacts[decodeURIComponent(linked[1])]) target.value = decodeURIComponent(linked[1]);
   if (target.value) showImpact();
 }());
