@@ -22,7 +22,8 @@ import java.util.Set;
 public final class BackstageExport {
 
     public static final String API_VERSION = "backstage.io/v1alpha1";
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).disable(YAMLGenerator.Feature.SPLIT_LINES).build());
 
     private final Catalog catalog;
     private final String platformOwner;
