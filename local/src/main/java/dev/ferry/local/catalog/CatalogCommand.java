@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * or with {@code --impact} answers what depends on one API or secret. Exit codes: 0 done, 1 a problem (an invalid spec, an
  * unknown API or secret, a file that cannot be written), 2 wrong usage.
  */
-@Command(name = "catalog", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "catalog", sortOptions = false,
         description = {"Writes the integration catalog: catalog.json, index.html (one self-contained page) and catalog-info.yaml (Backstage).",
                 "With --impact, prints every integration, schedule and field that depends on an API or a secret."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -49,6 +49,9 @@ public final class CatalogCommand implements Callable<Integer> {
 
     @Option(names = "--owner", paramLabel = "TEAM", description = "owner of the shared queues and tables in the Backstage export (default: ${DEFAULT-VALUE})")
     String owner = "ferry-platform";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
 
     @Spec
     CommandSpec spec;
