@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * A local stand-in for the HTTP API in front of the webhook function: turns each HTTP request into a
  * Function URL event (payload 2.0, body base64 so the signed bytes arrive exactly), invokes the
  * function and answers with its response. {@code POST /schedules/{integration}} runs a poll now;
- * {@code POST /replay?…&dryRun=true} re-drives the local dead letters (see {@link ReplayCommand}).
+ * {@code POST /replay?…&dryRun=true} re-drives the local dead letters (see {@link ReplayCommand}); {@code GET /catalog}
+ * is the integration catalog page of the specs loaded.
  */
 public final class LocalHttpApi implements AutoCloseable {
 
@@ -52,6 +53,10 @@ public final class LocalHttpApi implements AutoCloseable {
             if (schedule.matches() && exchange.getRequestMethod().equals("POST")) {
                 JsonNode answer = ferry.invokeSchedule(schedule.group(1));
                 reply(exchange, 200, Map.of("content-type", "application/json"), Json.write(answer));
+                return;
+            }
+            if (path.equals("/catalog") && exchange.getRequestMethod().equals("GET")) {
+                reply(exchange, 200, Map.of("content-type", "text/html; charset=utf-8"), dev.ferry.local.catalog.CatalogPage.render(ferry.runtime()));
                 return;
             }
             if (path.equals("/replay") && exchange.getRequestMethod().equals("POST")) {
