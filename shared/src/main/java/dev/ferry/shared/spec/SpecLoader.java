@@ -86,7 +86,7 @@ public final class SpecLoader {
         } catch (JsonMappingException e) {
             throw new SpecException(List.of(describe(file, resolved, e)));
         } catch (IOException e) {
-            throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new SpecException(List.of(notYaml(file, e)));
         }
         if (api == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
@@ -145,7 +145,7 @@ public final class SpecLoader {
         } catch (JsonMappingException e) {
             throw new SpecException(List.of(describe(file, resolved, e)));
         } catch (IOException e) {
-            throw new SpecException(List.of(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new SpecException(List.of(notYaml(file, e)));
         }
         if (spec == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
@@ -213,6 +213,35 @@ public final class SpecLoader {
         return out.toString();
     }
 
+    /** A syntax error keeps where it is: {@code file:line:column: not valid YAML: what the parser expected}. */
+    static String notYaml(String file, IOException e) {
+        String where = file;
+        String message = e.getMessage();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            JsonLocation loc = j.getLocation();
+            if (loc != null && loc.getLineNr() > 0) {
+                where += ":" + loc.getLineNr() + (loc.getColumnNr() > 0 ? ":" + loc.getColumnNr() : "");
+            }
+            message = j.getOriginalMessage();
+        }
+        // SnakeYAML's text: what it was doing, " in 'reader', line L, column C:", the line quoted, a "^" under the place,
+        // then what it expected, likewise: keep the sentences, drop the quotes (the line and column say where).
+        List<String> said = new ArrayList<>();
+        boolean quoting = false;
+        for (String l : message == null ? List.<String>of() : message.lines().toList()) {
+            String t = l.strip();
+            if (t.startsWith("in '")) {
+                quoting = true;
+            } else if (quoting) {
+                quoting = !t.equals("^");
+            } else if (!t.isEmpty() && !t.startsWith("at [Source")) {
+                said.add(t);
+            }
+        }
+        String what = String.join("; ", said);
+        return where + ": not valid YAML: " + what;
+    }
+
     private static String describe(String file, String yaml, JsonMappingException e) {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
@@ -247,7 +276,7 @@ public final class SpecLoader {
     }
 
     /** The line of the key at {@code pointer}, or of its nearest parent key that is there. */
-    static Optional<Integer> lineOf(String yaml, String pointer) {
+    public static Optional<Integer> lineOf(String yaml, String pointer) {
         for (String at = pointer; !at.isEmpty(); at = at.substring(0, at.lastIndexOf('/'))) {
             Optional<Integer> line = lineOfPointer(yaml, at);
             if (line.isPresent()) {

@@ -1,0 +1,21 @@
+package dev.ferry.local.cli;
+
+import dev.ferry.local.FerryDev;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry dev}: the whole pipeline on embedded emulators with the repository's and the sandbox's integrations. */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        description = {"Runs the whole pipeline locally, in local mode (plain http:// allowed): ElasticMQ, DynamoDB Local and"
+                + " moto on 127.0.0.1, the demo CRM and billing APIs, integrations/ and sandbox/integrations/, and a webhook"
+                + " endpoint at http://127.0.0.1:PORT/webhooks/{integration}. Prints a ready-signed curl. Ctrl-C stops everything."})
+final class DevCommand extends Base {
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The local webhook endpoint's port (default: ${DEFAULT-VALUE}).")
+    int port = 8787;
+
+    @Override
+    int run() throws Exception {
+        return FerryDev.dev(port);
+    }
+}
