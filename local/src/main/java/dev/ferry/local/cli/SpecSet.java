@@ -261,7 +261,8 @@ final class SpecSet {
         if (!own.isEmpty()) {
             throw CliException.problem("integration '" + name + "' does not load: " + String.join("; ", own));
         }
-        throw CliException.usage("unknown integration '" + name + "' (known: " + String.join(", ", specs.keySet()) + ")");
+        throw CliException.usage("unknown integration '" + name + "' (known: " + (specs.isEmpty() ? "none" : String.join(", ", specs.keySet()))
+                + (errors.isEmpty() ? "" : "; " + errors.size() + " spec problems keep others from loading: ferry validate") + ")");
     }
 
     /** A registry of the group's good specs, for the runtime (plan, backfill, dev). */
