@@ -79,6 +79,14 @@ public final class FerryDev {
      * the repository).
      */
     public static int dev(int port) throws Exception {
+        return dev(port, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #dev(int)}, with a developer's own settings (e.g. {@code shop.api.url}) and credentials (secret name to
+     * its JSON), put into the local Secrets Manager at every start: from the git-ignored {@code .ferry/} files.
+     */
+    public static int dev(int port, Map<String, String> ownSettings, Map<String, String> ownSecrets) throws Exception {
         configureLogging();
         Path root = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(root.resolve("integrations")) || !Files.isDirectory(root.resolve("sandbox/integrations"))) {
@@ -89,7 +97,13 @@ public final class FerryDev {
         System.out.println("ferry dev: starting ElasticMQ, DynamoDB Local and moto on 127.0.0.1 ...");
         AwsEmulators aws = AwsEmulators.start();
         SandboxApis sandbox = new SandboxApis(aws);
-        Map<String, String> settings = new HashMap<>(sandbox.settings());
+        ownSecrets.forEach(aws::putSecret);
+        if (!ownSecrets.isEmpty()) {
+            System.out.println("ferry dev: loaded " + ownSecrets.size() + " local secret(s) from .ferry/secrets.json: "
+                    + String.join(", ", ownSecrets.keySet()));
+        }
+        Map<String, String> settings = new HashMap<>(ownSettings);
+        settings.putAll(sandbox.settings());
         settings.put(FerryConfig.INTEGRATIONS_DIR, root.resolve("integrations") + "," + root.resolve("sandbox/integrations"));
         settings.put(FerryConfig.RETRY_BASE_DELAY, "2");
         LocalFerry ferry;
