@@ -25,7 +25,7 @@ import java.util.Map;
  * schedule's cursor untouched) with a progress bar, and resume: each finished window is noted in
  * {@code .ferry/backfill/<integration>.json}, and {@code --resume} starts after the last one.
  */
-@Command(name = "backfill", mixinStandardHelpOptions = true,
+@Command(name = "backfill", mixinStandardHelpOptions = true, header = "Read a past time range into the pipeline, with progress.",
         description = {"Reads [--from, --to) window by window (cursor.maxWindow each) and queues every record for transform,"
                 + " as a schedule would, without moving the schedule's cursor; records delivered before are skipped by deliver's"
                 + " idempotency keys. Shows progress; an interrupted backfill continues with --resume.",

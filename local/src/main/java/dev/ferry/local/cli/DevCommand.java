@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ferry dev}: the whole pipeline on embedded emulators with the repository's and the sandbox's integrations. */
-@Command(name = "dev", mixinStandardHelpOptions = true,
+@Command(name = "dev", mixinStandardHelpOptions = true, header = "Run the whole pipeline locally on embedded emulators.",
         description = {"Runs the whole pipeline locally, in local mode (plain http:// allowed): ElasticMQ, DynamoDB Local and"
                 + " moto on 127.0.0.1, the demo CRM and billing APIs, integrations/ and sandbox/integrations/, and a webhook"
                 + " endpoint at http://127.0.0.1:PORT/webhooks/{integration}. Prints a ready-signed curl. Ctrl-C stops everything.",

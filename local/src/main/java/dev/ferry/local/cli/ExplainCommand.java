@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.util.Map;
 
 /** {@code ferry explain <integration> [field]}: where each field comes from, in words. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(name = "explain", mixinStandardHelpOptions = true, header = "Say where each destination field comes from.",
         description = "Says in words what an integration reads, where it writes, and where each destination field comes from"
                 + " (its source path and every conversion, in order) — or only the one field named.")
 final class ExplainCommand extends Base {

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * inferred from a sample (paths, types, dates as Unix seconds/millis or ISO), the destination schema's required fields
  * marked, and first examples built from the sample; then prints what to edit next, each with its file and line.
  */
-@Command(name = "new", mixinStandardHelpOptions = true,
+@Command(name = "new", mixinStandardHelpOptions = true, header = "Write a new integration from a sample and a destination schema.",
         description = {"Writes integrations/NAME.yaml: source and destination wired to declared APIs (apis/), a mapping skeleton"
                 + " inferred from --sample (a source record, a page of them, or an array), the fields --to-schema requires"
                 + " marked required, and two examples built from the sample (one that maps, one that must fail).",

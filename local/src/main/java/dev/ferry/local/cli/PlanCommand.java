@@ -33,7 +33,7 @@ import java.util.List;
  * reports what would be written: new, unchanged (delivered before, per the idempotency table when it can be reached)
  * or failing, with the reason. Nothing is queued or written and no cursor moves.
  */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(name = "plan", mixinStandardHelpOptions = true, header = "Dry run against the real source: what a run would write.",
         description = {"A dry run against the real source: reads what a scheduled run would read now (same auth, paging,"
                 + " cursor window and limits), maps and checks every record, and reports each as new, unchanged (already"
                 + " delivered, when the idempotency table can be reached) or failing, with the reason. Nothing is queued or"

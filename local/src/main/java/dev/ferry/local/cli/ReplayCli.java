@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code ferry replay}: re-drives dead letters through the current specs; the same flags as before the ferry command. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, header = "Re-drive dead letters through the current specs.",
         description = {"Re-drives dead letters (fetch, transform and deliver DLQs) through the current specs: transform and"
                 + " deliver dead letters are re-mapped from their original source payload. --dry-run shows what would be sent and"
                 + " leaves every dead letter in place. Filters apply to each record's last failure.",

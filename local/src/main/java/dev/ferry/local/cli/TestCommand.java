@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code ferry test [integration…]}: runs the examples; a mismatch shows each field that differs. */
-@Command(name = "test", mixinStandardHelpOptions = true,
+@Command(name = "test", mixinStandardHelpOptions = true, header = "Run the examples; a mismatch shows each field that differs.",
         description = {"Runs the examples of every integration (or of those named): each input must map to its output exactly,"
                 + " or fail with an error containing its error text. A mismatch lists each field that differs.",
             "Exit 0: every example holds; 1: one fails, or a spec does not load."})

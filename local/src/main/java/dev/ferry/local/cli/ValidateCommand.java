@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code ferry validate [files…]}: every spec and API checked as the functions would at start, all problems at once. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, header = "Check every spec and API file; all problems at once.",
         description = {"Checks every integration and API file (or the files named) as the functions would at start, plus the"
                 + " editor schema's check (docs/schema), and prints every problem at once as file:line: path: problem.",
             "An integration without examples is a warning. Exit 0: no problems (warnings allowed); 1: problems."})

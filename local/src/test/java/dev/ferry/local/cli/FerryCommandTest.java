@@ -23,7 +23,7 @@ class FerryCommandTest {
         for (String sub : new String[] {"validate", "test", "explain", "replay", "dev", "completion"}) {
             Cli help = Cli.run(sub, "--help");
             assertThat(help.exit()).as(sub).isZero();
-            assertThat(help.out()).as(sub).startsWith("Usage: ferry " + sub);
+            assertThat(help.out()).as(sub).contains("Usage: ferry " + sub);
         }
         assertThat(Cli.run("replay", "--help").out()).contains("--integration", "--kind", "--from", "--to", "--dry-run", "--json");
         assertThat(Cli.run("dev", "--help").out()).contains("--port");
