@@ -34,7 +34,7 @@ abstract class Base implements Callable<Integer> {
         return root == null ? new Style(false) : root.style();
     }
 
-    /** The loader's own log lines would repeat what the command reports as problems and warnings. */
+    /** The loader's own log lines would repeat what the command reports as problems and warnings (until the command ends). */
     static void quietCoreLogs() {
         CORE_LOG.setLevel(Level.SEVERE);
     }
@@ -45,7 +45,12 @@ abstract class Base implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        return run();
+        Level before = CORE_LOG.getLevel();
+        try {
+            return run();
+        } finally {
+            CORE_LOG.setLevel(before); // in-process callers (tests, ferry dev's JVM) keep their own logging
+        }
     }
 
     abstract int run() throws Exception;
