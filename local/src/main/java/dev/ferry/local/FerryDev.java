@@ -21,7 +21,7 @@ public final class FerryDev {
     private static final java.time.format.DateTimeFormatter CLOCK_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** One short line per event on the console; the emulators' own chatter only when it matters. */
-    private static void configureLogging() {
+    public static void configureLogging() {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         for (java.util.logging.Handler h : root.getHandlers()) {
             root.removeHandler(h);
@@ -43,7 +43,7 @@ public final class FerryDev {
     }
 
     /** {@code ferry replay ...} against the queues and specs the environment names (FERRY_*). */
-    static int replay(java.util.List<String> args, FerryConfig env, java.io.PrintStream out, java.io.PrintStream err) {
+    public static int replay(java.util.List<String> args, FerryConfig env, java.io.PrintStream out, java.io.PrintStream err) {
         if (args.contains("-h") || args.contains("--help")) {
             out.println(ReplayCommand.USAGE);
             return 0;
@@ -69,49 +69,51 @@ public final class FerryDev {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("replay")) {
-            configureLogging();
-            System.exit(replay(java.util.Arrays.asList(args).subList(1, args.length), FerryConfig.fromEnvironment(),
-                    System.out, System.err));
-        }
-        int port = 8787;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "dev" -> { }
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println("usage: ferry dev [--port 8787]\n" + ReplayCommand.USAGE);
-                    return;
-                }
-                default -> {
-                    System.err.println("ferry: unknown argument '" + args[i] + "' (usage: ferry dev [--port 8787] | ferry replay --help)");
-                    System.exit(2);
-                }
-            }
-        }
+    /** The old entry point; {@code ./ferry} now starts {@link dev.ferry.local.cli.Ferry}. */
+    public static void main(String[] args) {
+        dev.ferry.local.cli.Ferry.main(args);
+    }
+
+    /**
+     * {@code ferry dev --port P}: runs until Ctrl-C (exit 0), or answers why it cannot start (1; 2 when not run from
+     * the repository).
+     */
+    public static int dev(int port) throws Exception {
+        return dev(port, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #dev(int)}, with a developer's own settings (e.g. {@code shop.api.url}) and credentials (secret name to
+     * its JSON), put into the local Secrets Manager at every start: from the git-ignored {@code .ferry/} files.
+     */
+    public static int dev(int port, Map<String, String> ownSettings, Map<String, String> ownSecrets) throws Exception {
         configureLogging();
         Path root = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(root.resolve("integrations")) || !Files.isDirectory(root.resolve("sandbox/integrations"))) {
-            System.err.println("ferry: run me from the repository root (no integrations/ or sandbox/integrations/ here)");
-            System.exit(2);
+            System.err.println("ferry dev: run me from the repository root (no integrations/ or sandbox/integrations/ here)");
+            return 2;
         }
 
         System.out.println("ferry dev: starting ElasticMQ, DynamoDB Local and moto on 127.0.0.1 ...");
         AwsEmulators aws = AwsEmulators.start();
         SandboxApis sandbox = new SandboxApis(aws);
-        Map<String, String> settings = new HashMap<>(sandbox.settings());
+        ownSecrets.forEach(aws::putSecret);
+        if (!ownSecrets.isEmpty()) {
+            System.out.println("ferry dev: loaded " + ownSecrets.size() + " local secret(s) from .ferry/secrets.json: "
+                    + String.join(", ", ownSecrets.keySet()));
+        }
+        Map<String, String> settings = new HashMap<>(ownSettings);
+        settings.putAll(sandbox.settings());
         settings.put(FerryConfig.INTEGRATIONS_DIR, root.resolve("integrations") + "," + root.resolve("sandbox/integrations"));
         settings.put(FerryConfig.RETRY_BASE_DELAY, "2");
         LocalFerry ferry;
         try {
             ferry = new LocalFerry(aws, settings).startPollers();
         } catch (RuntimeException e) {
-            System.err.println("ferry: cannot start: " + e.getMessage());
+            System.err.println("ferry dev: cannot start: " + e.getMessage());
             sandbox.close();
             aws.close();
-            System.exit(1);
-            return;
+            return 1;
         }
         sandbox.onDelivery(line -> System.out.println("DELIVERED  " + line));
         LocalHttpApi api = new LocalHttpApi(ferry, port);
@@ -144,5 +146,6 @@ public final class FerryDev {
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
+        return 0;
     }
 }

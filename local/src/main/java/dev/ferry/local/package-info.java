@@ -1,5 +1,5 @@
 /**
- * The {@code ferry} command: {@code dev} (the four real handlers over embedded emulators and demo APIs),
- * {@code replay}; the local HTTP front door.
+ * The local runner behind {@code ferry dev} (the four real handlers over embedded emulators and demo APIs), the
+ * replay runner, and the local HTTP front door. The command line itself is {@code dev.ferry.local.cli}.
  */
 package dev.ferry.local;

@@ -55,6 +55,12 @@ public final class FerryRuntime {
         this.clock = clock;
     }
 
+    /** With integrations already loaded (and checked) by the caller, e.g. the local command's, which keeps the good ones. */
+    public FerryRuntime(FerryConfig config, Clock clock, IntegrationRegistry integrations) {
+        this(config, clock);
+        this.integrations = integrations;
+    }
+
     public FerryConfig config() {
         return config;
     }

@@ -223,8 +223,18 @@ public final class AwsEmulators implements AutoCloseable {
         try {
             // -sharedDb: one database whatever the credentials and region of the caller, so every client
             // (functions, tests, the CLI) sees the same tables.
-            dynamoServer = ServerRunner.createServerFromCommandLineArgs(
-                    new String[]{"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+            // It prints its configuration banner on System.out (no option turns it off): in `ferry dev` that landed in
+            // the middle of the printed curl. Kept at debug level instead; nothing else prints during this call.
+            java.io.PrintStream stdout = System.out;
+            java.io.ByteArrayOutputStream banner = new java.io.ByteArrayOutputStream();
+            System.setOut(new java.io.PrintStream(banner, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                dynamoServer = ServerRunner.createServerFromCommandLineArgs(
+                        new String[]{"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
+            } finally {
+                System.setOut(stdout);
+            }
+            LOG.debugf("DynamoDB Local: %s", banner.toString(java.nio.charset.StandardCharsets.UTF_8).strip().replace('\n', ' '));
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local could not be configured: " + e.getMessage(), e);
         }

@@ -18,14 +18,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ferry catalog}: writes the catalog directory ({@code catalog.json}, {@code index.html}, {@code catalog-info.yaml}),
- * or with {@code --impact} answers what depends on one API or secret. Exit codes: 0 done, 1 a problem (an invalid spec, an
- * unknown API or secret, a file that cannot be written), 2 wrong usage.
+ * or with {@code --impact} answers what depends on one API or secret. Exit codes: 0 done, 1 a problem (an invalid spec, a
+ * file that cannot be written), 2 wrong usage or an unknown API or secret.
  */
 @Command(name = "catalog", sortOptions = false,
         description = {"Writes the integration catalog: catalog.json, index.html (one self-contained page) and catalog-info.yaml (Backstage).",
                 "With --impact, prints every integration, schedule and field that depends on an API or a secret."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:a problem: an invalid spec, an unknown API or secret, a file that cannot be written", "2:wrong usage"})
+        exitCodeList = {"0:done", "1:a problem: an invalid spec, a file that cannot be written", "2:wrong usage, an unknown API or secret"})
 public final class CatalogCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to write the catalog (default: ${DEFAULT-VALUE})")
@@ -112,7 +112,7 @@ public final class CatalogCommand implements Callable<Integer> {
             stderr.println("ferry catalog: --impact: no API or secret named '" + impact + "' (APIs: "
                     + String.join(", ", catalog.apis().stream().map(Catalog.Api::name).toList()) + "; secrets: "
                     + String.join(", ", catalog.secrets().stream().map(Catalog.Secret::name).toList()) + ")");
-            return 1;
+            return 2; // as every ferry command: an unknown name is a usage error
         }
         if (json) {
             stdout.println(CatalogWriter.json(answer.get()));

@@ -79,7 +79,7 @@ class CatalogCommandTest {
     @Test
     void exitCodesSayWhatWentWrong(@TempDir Path empty) throws Exception {
         Run unknown = run("--repo", Specs.REPO.toString(), "--impact", "nope");
-        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no API or secret named 'nope'").contains("billing");
 
         Run usage = run("--no-such-option");

@@ -68,6 +68,14 @@ public final class IdempotencyStore {
         return integration + "#" + step + "#" + key;
     }
 
+    /** Whether the work is recorded as done (a read only: nothing is claimed), e.g. for a dry run's report. */
+    public boolean completed(String integration, String step, String idempotencyKey) {
+        dynamoCalls.incrementAndGet();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(Map.of(PK, s(key(integration, step, idempotencyKey)))).consistentRead(true)).item();
+        return item != null && item.containsKey(STATUS) && COMPLETED.equals(item.get(STATUS).s());
+    }
+
     public Claim claim(String integration, String step, String idempotencyKey) {
         String pk = key(integration, step, idempotencyKey);
         String token = UUID.randomUUID().toString();

@@ -13,54 +13,68 @@ import java.util.List;
  */
 public final class ExampleRunner {
 
-    /** @param problem null when the example holds, else what differed */
-    public record Result(String integration, String example, String problem) {
+    /**
+     * @param problem null when the example holds, else what differed
+     * @param diff    for an output that differs: one line per field that differs ({@code billing.city: expected "London", got "Paris"})
+     */
+    public record Result(String integration, String example, String problem, List<String> diff) {
+        public Result(String integration, String example, String problem) {
+            this(integration, example, problem, List.of());
+        }
+
         public boolean passed() {
             return problem == null;
+        }
+
+        /** The problem and, under it, the fields that differ: what a test failure or {@code ferry test} shows. */
+        public String explained() {
+            return problem == null ? "holds" : diff.isEmpty() ? problem : problem + "\n  " + String.join("\n  ", diff);
         }
     }
 
     private final FieldMapper mapper = new FieldMapper();
     private final OutputValidator validator = new OutputValidator();
 
-    /** 12.5 written in YAML equals the decimal 12.50 a mapping produced: numbers compare by value. */
-    private static final java.util.Comparator<JsonNode> SAME_NUMBER = (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-    };
-
     public List<Result> run(IntegrationSpec spec) {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < spec.examples().size(); i++) {
             IntegrationSpec.Example example = spec.examples().get(i);
             String name = example.name() == null ? "examples[" + i + "]" : example.name();
-            results.add(new Result(spec.name(), name, check(spec, example)));
+            results.add(check(spec, example, name));
         }
         return results;
     }
 
-    private String check(IntegrationSpec spec, IntegrationSpec.Example example) {
+    private Result check(IntegrationSpec spec, IntegrationSpec.Example example, String name) {
         JsonNode actual;
         try {
-            actual = mapper.map(spec, example.input(), Lookups.canned(spec.lookups(), example.lookups()));
-            List<String> violations = validator.violations(spec, actual);
-            if (!violations.isEmpty()) {
-                throw new MappingException("(record)", "(destination schema)", "does not fit the destination schema: "
-                        + String.join("; ", violations));
-            }
+            actual = map(spec, example);
         } catch (MappingException e) {
             if (example.error() != null && e.getMessage().contains(example.error())) {
-                return null;
+                return new Result(spec.name(), name, null);
             }
-            return example.error() != null
+            return new Result(spec.name(), name, example.error() != null
                     ? "failed with \"" + e.getMessage() + "\", which does not contain \"" + example.error() + "\""
-                    : "expected " + example.output() + " but mapping failed: " + e.getMessage();
+                    : "expected " + example.output() + " but mapping failed: " + e.getMessage());
         }
         if (example.error() != null) {
-            return "expected an error containing \"" + example.error() + "\" but got " + actual;
+            return new Result(spec.name(), name, "expected an error containing \"" + example.error() + "\" but got " + actual);
         }
-        return actual.equals(SAME_NUMBER, example.output()) ? null : "expected " + example.output() + " but got " + actual;
+        if (FieldDiff.same(example.output(), actual)) {
+            return new Result(spec.name(), name, null);
+        }
+        return new Result(spec.name(), name, "expected " + example.output() + " but got " + actual,
+                List.copyOf(FieldDiff.of(example.output(), actual)));
+    }
+
+    /** Maps and validates one example's input, as transform would. */
+    private JsonNode map(IntegrationSpec spec, IntegrationSpec.Example example) {
+        JsonNode actual = mapper.map(spec, example.input(), Lookups.canned(spec.lookups(), example.lookups()));
+        List<String> violations = validator.violations(spec, actual);
+        if (!violations.isEmpty()) {
+            throw new MappingException("(record)", "(destination schema)", "does not fit the destination schema: "
+                    + String.join("; ", violations));
+        }
+        return actual;
     }
 }

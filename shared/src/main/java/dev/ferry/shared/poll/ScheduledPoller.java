@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -170,7 +171,7 @@ public final class ScheduledPoller {
             }
             Page page;
             try {
-                page = readPage(spec, plan, cp, "schedule");
+                page = readPage(spec, plan, cp, "schedule", this::queueForTransform);
             } catch (StepFailure f) {
                 if (!f.isWait() || cp.waits() >= MAX_WAITS) {
                     throw f;
@@ -218,8 +219,12 @@ public final class ScheduledPoller {
     private record Page(JsonNode body, int records, int queued, String newest, List<String> links) {
     }
 
-    /** Reads one page, queues its records for transform, and answers what the cursor learned from it. */
-    private Page readPage(IntegrationSpec spec, ListPlan plan, Checkpoint cp, String trigger) {
+    private void queueForTransform(List<Envelope> envelopes) {
+        sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+    }
+
+    /** Reads one page, hands its records to {@code sink} (the transform queue), and answers what the cursor learned from it. */
+    private Page readPage(IntegrationSpec spec, ListPlan plan, Checkpoint cp, String trigger, Consumer<List<Envelope>> sink) {
         String url = cp.nextUrl();
         // Every kind of credential (query keys, signatures too), a retry after a 401/403, and the source's shared
         // budget, circuit, timeout and quick retries: the source's client.
@@ -255,7 +260,7 @@ public final class ScheduledPoller {
         if (token != null) {
             newest = token;
         }
-        sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+        sink.accept(envelopes);
         List<String> links = new ArrayList<>();
         response.headers().forEach((k, v) -> {
             if (k != null && k.equalsIgnoreCase("Link")) {
@@ -305,7 +310,7 @@ public final class ScheduledPoller {
                     }
                     Page page;
                     try {
-                        page = readPage(spec, plan, cp, "backfill");
+                        page = readPage(spec, plan, cp, "backfill", this::queueForTransform);
                     } catch (StepFailure f) {
                         if (!f.isWait() || cp.waits() >= MAX_WAITS) {
                             throw f;
@@ -333,6 +338,92 @@ public final class ScheduledPoller {
             state.release(integration, BACKFILL_LEASE, runId);
         }
         return new BackfillResult(integration, windows, pages, queued);
+    }
+
+    /**
+     * One page a dry run read.
+     *
+     * @param records  the page's records as they would be queued for transform
+     * @param withoutId how many of the page's records have no id at {@code source.recordId} (a run skips them)
+     */
+    public record DryPage(int page, String url, List<Envelope> records, int withoutId) {
+    }
+
+    /**
+     * What a dry run read.
+     *
+     * @param from    where the window starts ({@code null}: the beginning)
+     * @param cursor  where that start came from: the committed cursor, the initial one, or {@code --from}
+     * @param limited true when it stopped at {@code maxRecords} before the window's end
+     */
+    public record DryRun(String integration, String from, String to, String cursor, int pages, int records, boolean limited) {
+    }
+
+    /**
+     * A dry run of a scheduled read: the pages a run would read now (from the committed cursor, or over {@code [from, to)}
+     * when given), with the same auth, paging, window and limits, each page handed to {@code listener} instead of the
+     * transform queue. It takes no lease, queues nothing and commits no cursor; a wait the source asks for is waited
+     * out in place (an operator's process, not a Lambda). Stops after the page that reaches {@code maxRecords}.
+     */
+    public DryRun dryRun(String integration, Instant from, Instant to, int maxRecords, Consumer<DryPage> listener) {
+        IntegrationSpec spec = listSpec(integration);
+        ListPlan plan = ListPlan.of(spec.source().list());
+        String cursorNote;
+        ListPlan.Window window;
+        if (from != null || to != null) {
+            if (plan.cursorType() != ListPlan.CursorType.TIMESTAMP) {
+                throw new IllegalArgumentException("integration '" + integration + "': --from/--to need a timestamp cursor"
+                        + " (source.list.cursor type timestamp)");
+            }
+            Instant end = to != null ? to : clock.instant();
+            if (from != null && !from.isBefore(end)) {
+                throw new IllegalArgumentException("from " + from + " must be before to " + end);
+            }
+            window = new ListPlan.Window(from == null ? null : from.toString(), end.toString(), null, true);
+            cursorNote = "--from/--to";
+        } else {
+            String committed;
+            try {
+                committed = state.cursor(integration).value();
+                cursorNote = committed != null ? "committed cursor" : "initial cursor (none committed yet)";
+            } catch (RuntimeException e) {
+                committed = null;
+                cursorNote = "initial cursor (state table not reachable: " + e.getClass().getSimpleName() + ")";
+            }
+            window = plan.window(committed != null ? committed : plan.initialCursor(), clock.instant());
+        }
+        String runId = "plan-" + UUID.randomUUID();
+        Checkpoint cp = new Checkpoint(runId, integration, "plan", runId, 0, window.base(), window.queryFrom(), window.to(),
+                window.capped(), plan.firstUrl(window), 0, 0, null, 1);
+        int records = 0;
+        while (cp.nextUrl() != null && records < maxRecords) {
+            if (cp.pages() >= plan.maxPages()) {
+                throw StepFailure.permanent("integration '" + integration + "': more than " + plan.maxPages()
+                        + " pages in one window; raise source.list.pagination.maxPages or set cursor.maxWindow");
+            }
+            List<Envelope> seen = new ArrayList<>();
+            Page page;
+            try {
+                page = readPage(spec, plan, cp, "plan", seen::addAll);
+            } catch (StepFailure f) {
+                if (!f.isWait() || cp.waits() >= MAX_WAITS) {
+                    throw f;
+                }
+                pause(f.waitSeconds());
+                cp = cp.waited();
+                continue;
+            }
+            String url = cp.nextUrl();
+            String next = plan.nextUrl(url, page.body(), page.records(), page.links());
+            if (next != null && next.equals(url)) {
+                throw StepFailure.permanent("integration '" + integration + "': pagination does not advance (the next page is "
+                        + HttpCaller.redactQuery(next) + " again)");
+            }
+            cp = cp.afterPage(next, page.queued(), page.newest());
+            records += page.records();
+            listener.accept(new DryPage(cp.pages(), HttpCaller.redactQuery(url), List.copyOf(seen), page.records() - page.queued()));
+        }
+        return new DryRun(integration, window.queryFrom(), window.to(), cursorNote, cp.pages(), records, cp.nextUrl() != null);
     }
 
     private static void pause(int seconds) {

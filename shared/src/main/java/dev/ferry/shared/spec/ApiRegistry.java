@@ -63,12 +63,21 @@ public final class ApiRegistry {
     /** Loads from the given directories when any are given, else from the classpath. Problems name file and line. */
     public static ApiRegistry load(SpecLoader loader, List<Path> directories) {
         List<String> problems = new ArrayList<>();
+        ApiRegistry registry = load(loader, directories, problems);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        return registry;
+    }
+
+    /**
+     * The APIs that load, with every other file's problems added to {@code problems}: for tools that report all
+     * problems at once ({@code ferry validate}) or keep going with the good ones ({@code ferry dev}).
+     */
+    public static ApiRegistry load(SpecLoader loader, List<Path> directories, List<String> problems) {
         Map<String, Declared> apis = new TreeMap<>();
         for (SpecFiles.Source source : SpecFiles.read("apis", directories, false, problems)) {
             collect(loader, source.file(), source.text(), apis, problems);
-        }
-        if (!problems.isEmpty()) {
-            throw new SpecException(problems);
         }
         return new ApiRegistry(apis);
     }

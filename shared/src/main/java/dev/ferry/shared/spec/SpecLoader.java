@@ -159,6 +159,11 @@ public final class SpecLoader {
         return spec;
     }
 
+    /** The line of the key at {@code pointer} in a spec file, or of its nearest parent key that is there. */
+    public static Optional<Integer> lineOf(String yaml, String pointer) {
+        return YamlLines.lineOf(yaml, pointer);
+    }
+
     /** {@code missing: null} (unquoted) is the policy "null", not an absent key. */
     private static IntegrationSpec explicitNulls(IntegrationSpec spec, com.fasterxml.jackson.databind.JsonNode tree) {
         if (spec == null || spec.lookups().isEmpty()) {

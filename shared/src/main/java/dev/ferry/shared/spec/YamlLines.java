@@ -31,12 +31,30 @@ final class YamlLines {
      * (SnakeYAML's message spans several lines and repeats the location; its first line says what is wrong).
      */
     static String syntaxError(String file, IOException e) {
-        String message = e instanceof JsonProcessingException j && j.getOriginalMessage() != null ? j.getOriginalMessage() : e.getMessage();
-        String what = message == null ? "unreadable" : message.lines().map(String::strip).filter(l -> !l.isEmpty())
-                .filter(l -> !l.startsWith("in '") && !l.startsWith("^")).collect(Collectors.joining(" "));
-        JsonLocation at = e instanceof JsonProcessingException j ? j.getLocation() : null;
-        String where = at == null || at.getLineNr() <= 0 ? "" : ":" + at.getLineNr() + (at.getColumnNr() > 0 ? ":" + at.getColumnNr() : "");
-        return file + where + ": not valid YAML: " + what;
+        String where = file;
+        String message = e.getMessage();
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation loc = j.getLocation();
+            if (loc != null && loc.getLineNr() > 0) {
+                where += ":" + loc.getLineNr() + (loc.getColumnNr() > 0 ? ":" + loc.getColumnNr() : "");
+            }
+            message = j.getOriginalMessage();
+        }
+        // SnakeYAML's text: what it was doing, " in 'reader', line L, column C:", the line quoted, a "^" under the place,
+        // then what it expected, likewise: keep the sentences, drop the quotes (the line and column say where).
+        List<String> said = new java.util.ArrayList<>();
+        boolean quoting = false;
+        for (String l : message == null ? List.<String>of() : message.lines().toList()) {
+            String t = l.strip();
+            if (t.startsWith("in '")) {
+                quoting = true;
+            } else if (quoting) {
+                quoting = !t.equals("^");
+            } else if (!t.isEmpty() && !t.startsWith("at [Source")) {
+                said.add(t);
+            }
+        }
+        return where + ": not valid YAML: " + String.join("; ", said);
     }
 
     /** A mapping error as {@code file:line: path: problem}, the line being the offending key's where Jackson's is off. */

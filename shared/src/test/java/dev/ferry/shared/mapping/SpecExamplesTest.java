@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every example of every spec in the repo is a test: a new integration gets tests by writing
@@ -34,14 +35,19 @@ class SpecExamplesTest {
         ExampleRunner runner = new ExampleRunner();
         return repoSpecs().all().stream()
                 .flatMap(spec -> runner.run(spec).stream())
-                .map(result -> DynamicTest.dynamicTest(result.integration() + ": " + result.example(),
-                        () -> assertThat(result.problem()).as(result.integration() + ": " + result.example()).isNull()));
+                .map(result -> DynamicTest.dynamicTest(result.integration() + ": " + result.example(), () -> {
+                    if (!result.passed()) {
+                        fail(result.integration() + ": " + result.example() + ": " + result.explained());
+                    }
+                }));
     }
 
     @Test
-    void theRealIntegrationsCarryExamples() {
-        long withExamples = repoSpecs().all().stream().filter(s -> !s.examples().isEmpty()).count();
-        assertThat(withExamples).isGreaterThanOrEqualTo(4);
+    void everyShippedIntegrationHasAnExampleThatMapsAndOneThatMustFail() {
+        assertThat(repoSpecs().all()).hasSizeGreaterThanOrEqualTo(8).allSatisfy(spec -> {
+            assertThat(spec.examples()).as(spec.name() + ": an example that maps").anyMatch(e -> e.output() != null);
+            assertThat(spec.examples()).as(spec.name() + ": an example that must fail").anyMatch(e -> e.error() != null);
+        });
     }
 
     @Test
@@ -71,8 +77,21 @@ class SpecExamplesTest {
 
         assertThat(results).hasSize(3).noneMatch(ExampleRunner.Result::passed);
         assertThat(results.get(0).problem()).contains("expected").contains("1.01").contains("1.00");
+        assertThat(results.get(0).diff()).containsExactly("amount: expected 1.01, got 1.00");
         assertThat(results.get(1).problem()).contains("expected an error containing \"unknown value\"");
         assertThat(results.get(2).problem()).contains("unknown value 'b'").contains("does not contain \"not a number\"");
+    }
+
+    @Test
+    void aMismatchNamesEachFieldThatDiffers() {
+        var expected = dev.ferry.shared.json.Json.MAPPER.valueToTree(java.util.Map.of("id", "1",
+                "billing", java.util.Map.of("city", "London", "country", "GB"), "tags", List.of("a", "b")));
+        var actual = dev.ferry.shared.json.Json.MAPPER.valueToTree(java.util.Map.of("id", "1", "extra", 7,
+                "billing", java.util.Map.of("city", "Paris"), "tags", List.of("a")));
+
+        assertThat(FieldDiff.of(expected, actual)).containsExactlyInAnyOrder("billing.city: expected \"London\", got \"Paris\"",
+                "billing.country: missing, expected \"GB\"", "tags[1]: missing, expected \"b\"", "extra: not expected, got 7");
+        assertThat(FieldDiff.of(expected, expected)).isEmpty();
     }
 
     @Test
@@ -103,6 +122,7 @@ class SpecExamplesTest {
         assertThat(results.get(0).problem()).isNull();
         // as doubles, expected and actual were the same number in both of these
         assertThat(results.get(1).problem()).contains("12345678901234567.89").contains("12345678901234567.90");
+        assertThat(results.get(1).diff()).singleElement().asString().startsWith("amount: expected 12345678901234567.89, got");
         assertThat(results.get(2).problem()).contains("0.1234567890123456788").contains("0.1234567890123456789");
     }
 }
