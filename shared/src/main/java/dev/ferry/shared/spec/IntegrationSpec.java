@@ -101,7 +101,8 @@ public record IntegrationSpec(
      * @param field      timestamp/id: JSON Pointer to the record's change time or increasing id
      * @param param      the query parameter the cursor is sent in (e.g. updated_since)
      * @param untilParam timestamp: the query parameter bounding the window's end (e.g. updated_before)
-     * @param format     timestamp: iso-8601 (default), epoch-seconds, epoch-millis or a DateTimeFormatter pattern
+     * @param format     timestamp: iso (default), unix-seconds, unix-millis (as in mapping conversions; iso-8601, epoch-seconds,
+     *                   epoch-millis are accepted too) or a DateTimeFormatter pattern
      * @param zone       timestamp: the source's time zone for patterns and zone-less ISO values (default UTC)
      * @param lookback   timestamp: ISO-8601 duration re-read before the cursor (e.g. PT5M)
      * @param maxWindow  timestamp: ISO-8601 duration, the longest span one run reads (needs untilParam)

@@ -20,9 +20,11 @@ import java.time.ZoneOffset;
  */
 public final class CursorFormat {
 
-    public static final String ISO = "iso-8601";
-    public static final String EPOCH_SECONDS = "epoch-seconds";
-    public static final String EPOCH_MILLIS = "epoch-millis";
+    // One vocabulary with the mapping's date conversions (iso, unix-seconds, unix-millis); the cursor's first spellings
+    // (iso-8601, epoch-seconds, epoch-millis) stay accepted, so existing specs keep loading.
+    public static final String ISO = "iso";
+    public static final String UNIX_SECONDS = "unix-seconds";
+    public static final String UNIX_MILLIS = "unix-millis";
 
     private final String kind;
     private final ZoneId zone;
@@ -46,17 +48,17 @@ public final class CursorFormat {
         }
         String f = format == null ? ISO : format;
         switch (f) {
-            case ISO:
-                return new CursorFormat(f, z, DatePattern.ISO, null);
-            case EPOCH_SECONDS:
-                return new CursorFormat(f, z, null, EpochUnit.SECONDS);
-            case EPOCH_MILLIS:
-                return new CursorFormat(f, z, null, EpochUnit.MILLIS);
+            case ISO, "iso-8601":
+                return new CursorFormat(ISO, z, DatePattern.ISO, null);
+            case UNIX_SECONDS, "epoch-seconds":
+                return new CursorFormat(UNIX_SECONDS, z, null, EpochUnit.SECONDS);
+            case UNIX_MILLIS, "epoch-millis":
+                return new CursorFormat(UNIX_MILLIS, z, null, EpochUnit.MILLIS);
             default:
                 // The cursor is written into queries and read from records: the pattern must do both.
                 String problem = DatePattern.problem(f, DatePattern.Use.READ);
                 if (problem != null) {
-                    throw new IllegalArgumentException("format '" + f + "' is neither iso-8601, epoch-seconds, epoch-millis"
+                    throw new IllegalArgumentException("format '" + f + "' is neither iso, unix-seconds, unix-millis"
                             + " nor a usable date-time pattern: it " + problem);
                 }
                 return new CursorFormat("pattern", z, DatePattern.of(f), null);
@@ -73,8 +75,8 @@ public final class CursorFormat {
      */
     public String format(Instant instant) {
         return switch (kind) {
-            case EPOCH_SECONDS -> Long.toString(instant.getEpochSecond());
-            case EPOCH_MILLIS -> Long.toString(instant.toEpochMilli());
+            case UNIX_SECONDS -> Long.toString(instant.getEpochSecond());
+            case UNIX_MILLIS -> Long.toString(instant.toEpochMilli());
             case ISO -> zone.equals(ZoneOffset.UTC) ? instant.toString() : pattern.write(instant, zone);
             default -> pattern.write(instant, zone);
         };

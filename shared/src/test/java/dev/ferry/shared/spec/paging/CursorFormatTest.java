@@ -48,7 +48,7 @@ class CursorFormatTest {
         assertThat(millis.format(SUMMER)).isEqualTo(Long.toString(SUMMER.toEpochMilli()));
         assertThat(millis.parse(TextNode.valueOf(Long.toString(SUMMER.toEpochMilli())))).isEqualTo(SUMMER);
         assertThatThrownBy(() -> millis.parse(TextNode.valueOf("soon")))
-                .hasMessage("'soon' is not a timestamp in the cursor's format epoch-millis: not a number");
+                .hasMessage("'soon' is not a timestamp in the cursor's format unix-millis: not a number");
         assertThatThrownBy(() -> seconds.parse(IntNode.valueOf(1).textValue() == null ? TextNode.valueOf("x") : null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -73,13 +73,13 @@ class CursorFormatTest {
             "yyyy-MM-dd HH:mm:ss | 2023-02-29 10:00:00       | '2023' is not a leap year",
             "dd.MM.yyyy          | 31.04.2024                | Invalid date 'APRIL 31'",
             "yyyy-MM-dd HH:mm:ss | 2024-02-28 24:00:00       | HourOfDay",
-            "iso-8601            | 2024-04-31T10:00:00Z      | Invalid date 'APRIL 31'",
-            "iso-8601            | 2024-02-30T10:00:00       | Invalid date 'FEBRUARY 30'",
-            "epoch-seconds       | 1709200800.1234567891     | more decimal places than unix-seconds can hold (9",
-            "epoch-seconds       | 100000000000000000000     | outside the years",
-            "epoch-seconds       | 9223372036854775807       | outside the years",
-            "epoch-millis        | 1709200800123.4567891     | more decimal places than unix-millis can hold (6",
-            "epoch-millis        | 1e25                      | outside the years",
+            "iso                 | 2024-04-31T10:00:00Z      | Invalid date 'APRIL 31'",
+            "iso                 | 2024-02-30T10:00:00       | Invalid date 'FEBRUARY 30'",
+            "unix-seconds        | 1709200800.1234567891     | more decimal places than unix-seconds can hold (9",
+            "unix-seconds        | 100000000000000000000     | outside the years",
+            "unix-seconds        | 9223372036854775807       | outside the years",
+            "unix-millis         | 1709200800123.4567891     | more decimal places than unix-millis can hold (6",
+            "unix-millis         | 1e25                      | outside the years",
     })
     void aTimestampThatDoesNotExistOrCannotBeHeldExactlyIsRefusedNamingValueAndFormat(String format, String value, String why) {
         CursorFormat cursor = CursorFormat.of(format, "Europe/Berlin");
@@ -112,8 +112,8 @@ class CursorFormatTest {
         assertThatThrownBy(() -> CursorFormat.of("MM-dd HH:mm", null)).hasMessageContaining("no complete date");
     }
 
-    static final List<String> FORMATS = List.of("iso-8601", "epoch-seconds", "epoch-millis", "yyyy-MM-dd HH:mm:ss",
-            "uuuu-MM-dd'T'HH:mm:ss.SSSXXXXX", "dd.MM.yyyy HH:mm:ss", "MM/dd/yyyy hh:mm:ss a", "yyyyMMddHHmmss");
+    static final List<String> FORMATS = List.of("iso", "unix-seconds", "unix-millis", "iso-8601", "epoch-seconds", "epoch-millis",
+            "yyyy-MM-dd HH:mm:ss", "uuuu-MM-dd'T'HH:mm:ss.SSSXXXXX", "dd.MM.yyyy HH:mm:ss", "MM/dd/yyyy hh:mm:ss a", "yyyyMMddHHmmss");
 
     @Test
     void everyCursorInstantWrittenForTheSourceReadsBackAsItself() {
@@ -122,8 +122,8 @@ class CursorFormatTest {
         for (int i = 0; i < RandomDates.CASES; i++) {
             String format = FORMATS.get(r.nextInt(FORMATS.size()));
             ZoneId zone = RandomDates.zone(r);
-            ChronoUnit precision = format.equals("iso-8601") ? ChronoUnit.NANOS
-                    : format.contains("SSS") || format.equals("epoch-millis") ? ChronoUnit.MILLIS : ChronoUnit.SECONDS;
+            ChronoUnit precision = format.startsWith("iso") ? ChronoUnit.NANOS
+                    : format.contains("SSS") || format.endsWith("-millis") ? ChronoUnit.MILLIS : ChronoUnit.SECONDS;
             ZonedDateTime placed = RandomDates.place(r, RandomDates.local(r, zone, 1000, 9999, precision), zone);
             Instant t = placed.toInstant();
             LocalDateTime shown = t.atZone(zone).toLocalDateTime();
@@ -133,7 +133,7 @@ class CursorFormatTest {
             CursorFormat cursor = CursorFormat.of(format, zone.getId());
             String written = cursor.format(t);
             Instant back = cursor.parse(TextNode.valueOf(written));
-            boolean local = !format.startsWith("iso") && !format.startsWith("epoch") && !format.contains("X");
+            boolean local = !format.startsWith("iso") && !format.startsWith("epoch") && !format.startsWith("unix") && !format.contains("X");
             String why = RandomDates.replay("cursors", i) + ": " + t + " in " + zone + " as " + format + " '" + written + "'";
             if (local && zone.getRules().getValidOffsets(shown).size() == 2) {
                 overlaps++;
@@ -143,5 +143,15 @@ class CursorFormatTest {
             }
         }
         assertThat(overlaps).as("the generator reaches overlaps").isPositive();
+    }
+
+    @Test
+    void theCursorSpeaksTheMappingsVocabularyAndKeepsItsFirstSpellings() {
+        Instant at = Instant.parse("2026-03-01T10:00:00.123Z");
+        for (String[] same : new String[][] {{"iso", "iso-8601"}, {"unix-seconds", "epoch-seconds"}, {"unix-millis", "epoch-millis"}}) {
+            assertThat(CursorFormat.of(same[0], null).format(at)).isEqualTo(CursorFormat.of(same[1], null).format(at));
+        }
+        assertThat(CursorFormat.of("unix-seconds", null).format(at)).isEqualTo("1772359200");
+        assertThatThrownBy(() -> CursorFormat.of("unix-micros-ish", null)).hasMessageContaining("neither iso, unix-seconds, unix-millis");
     }
 }
