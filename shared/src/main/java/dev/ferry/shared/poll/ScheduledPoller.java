@@ -9,6 +9,7 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -35,6 +36,8 @@ public final class ScheduledPoller {
 
     private static final Logger LOG = Logger.getLogger(ScheduledPoller.class);
 
+    /** The step whose metrics a poll's records count under. */
+    public static final String STEP = "fetch";
     /** {@code source.trigger} of a continuation message on the fetch queue. */
     public static final String CONTINUATION = "poll-continuation";
     public static final String SCHEDULE_LEASE = "schedule";
@@ -202,9 +205,26 @@ public final class ScheduledPoller {
             LOG.infof("fetch %s: run %s committed cursor %s (version %d)", name, cp.runId(), cursor, version);
         }
         state.release(name, cp.leaseKind(), cp.runId());
+        Invocation.current().metrics().pollRun(name, cp.queued(), cp.pages(), lag(cp));
         LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
                 name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
         return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
+    }
+
+    /**
+     * How far behind now the source has been read once the run completed: now less the window's end (the run's start,
+     * or less when maxWindow capped the window); null for cursors that are not timestamps. Not now less the cursor: a
+     * quiet source leaves its cursor at its last record however current the poll is.
+     */
+    private Duration lag(Checkpoint cp) {
+        if (cp.to() == null) {
+            return null;
+        }
+        try {
+            return Duration.between(Instant.parse(cp.to()), clock.instant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** The run goes on in a follow-up invocation (a continuation on the fetch queue) after {@code delaySeconds}. */
@@ -223,7 +243,7 @@ public final class ScheduledPoller {
         String url = cp.nextUrl();
         // Every kind of credential (query keys, signatures too), a retry after a 401/403, and the source's shared
         // budget, circuit, timeout and quick retries: the source's client.
-        HttpCaller.Response response = apis.source(spec).send(ApiRequest.get(url));
+        HttpCaller.Response response = apis.source(spec).send(ApiRequest.get(url).withTrace(cp.traceId()));
         // Strict JSON: a page that is not one valid document fails the run (permanent), naming the page; none of its
         // records is queued and the cursor stays where it was.
         JsonNode body = response.json("'" + spec.name() + "' " + trigger + " run " + cp.runId() + ", page " + (cp.pages() + 1)
@@ -256,6 +276,7 @@ public final class ScheduledPoller {
             newest = token;
         }
         sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+        Invocation.current().metrics().forwarded(spec.name(), STEP, envelopes.size());
         List<String> links = new ArrayList<>();
         response.headers().forEach((k, v) -> {
             if (k != null && k.equalsIgnoreCase("Link")) {
