@@ -38,7 +38,7 @@ public final class ApiClient {
     /** The Api dimension: the declared API's name (shared by every integration calling it), else this section's. */
     private final String metricName;
 
-    ApiClient(String name, IntegrationSpec.Auth auth, IntegrationSpec.ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders,
+    ApiClient(String name, String metricName, IntegrationSpec.Auth auth, IntegrationSpec.ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders,
               long defaultTimeoutMs, HttpCaller http, OutboundAuth outbound, ResilientCalls resilience) {
         this.name = name;
         this.auth = auth;
@@ -48,7 +48,7 @@ public final class ApiClient {
         this.http = http;
         this.outbound = outbound;
         this.resilience = resilience;
-        this.metricName = limits != null && limits.within() != null && limits.within().api() != null ? limits.within().api() : name;
+        this.metricName = metricName;
     }
 
     /** The name of this section's budget ({@code crm-contacts:source}, or the limits' {@code api}). */

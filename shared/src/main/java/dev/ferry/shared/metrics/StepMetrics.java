@@ -202,6 +202,11 @@ public final class StepMetrics {
         }
     }
 
+    /** A run that handed over to a follow-up invocation: how far behind it is so far (it grows while the run drags). */
+    public void pollLag(String integration, Duration lag) {
+        distribution(POLL_LAG, MetricGroup.Unit.SECONDS, dims(INTEGRATION, integration), Math.max(0, lag.toSeconds()));
+    }
+
     // --------------------------------------------------------------------------- webhooks, functions
 
     public void webhookAccepted(String integration) {

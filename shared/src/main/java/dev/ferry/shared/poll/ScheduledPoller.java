@@ -162,6 +162,7 @@ public final class ScheduledPoller {
         while (cp.nextUrl() != null) {
             if (pagesHere > 0 && remainingMillis.getAsLong() < reserveMillis()) {
                 handOver(cp, 0);
+                lag(cp).ifPresent(lag -> Invocation.current().metrics().pollLag(name, lag)); // a long run shows it falls behind
                 LOG.infof("fetch %s: run %s checkpointed after %d pages (%d records) with %d ms left; continues in a"
                         + " follow-up invocation [trace %s]", name, cp.runId(), cp.pages(), cp.queued(),
                         remainingMillis.getAsLong(), cp.traceId());
@@ -183,6 +184,7 @@ public final class ScheduledPoller {
                 // Never past the run's lease (a longer wait is taken in steps), so no other run takes over meanwhile.
                 int wait = (int) Math.min(f.waitSeconds(), Math.max(1, leaseDuration().toSeconds() - LEASE_MARGIN_SECONDS));
                 handOver(cp.waited(), wait);
+                lag(cp).ifPresent(lag -> Invocation.current().metrics().pollLag(name, lag));
                 LOG.infof("fetch %s: run %s waits %d s before page %d: %s [trace %s]", name, cp.runId(), wait,
                         cp.pages() + 1, f.getMessage(), cp.traceId());
                 return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
@@ -205,25 +207,25 @@ public final class ScheduledPoller {
             LOG.infof("fetch %s: run %s committed cursor %s (version %d)", name, cp.runId(), cursor, version);
         }
         state.release(name, cp.leaseKind(), cp.runId());
-        Invocation.current().metrics().pollRun(name, cp.queued(), cp.pages(), lag(cp));
+        Invocation.current().metrics().pollRun(name, cp.queued(), cp.pages(), lag(cp).orElse(null));
         LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
                 name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
         return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
     }
 
     /**
-     * How far behind now the source has been read once the run completed: now less the window's end (the run's start,
+     * How far behind now the source has been read: now less the window's end (the run's start,
      * or less when maxWindow capped the window); null for cursors that are not timestamps. Not now less the cursor: a
      * quiet source leaves its cursor at its last record however current the poll is.
      */
-    private Duration lag(Checkpoint cp) {
+    private java.util.Optional<Duration> lag(Checkpoint cp) {
         if (cp.to() == null) {
-            return null;
+            return java.util.Optional.empty();
         }
         try {
-            return Duration.between(Instant.parse(cp.to()), clock.instant());
+            return java.util.Optional.of(Duration.between(Instant.parse(cp.to()), clock.instant()));
         } catch (java.time.format.DateTimeParseException e) {
-            return null;
+            return java.util.Optional.empty();
         }
     }
 
