@@ -106,6 +106,9 @@ public final class FerryDev {
         settings.putAll(sandbox.settings());
         settings.put(FerryConfig.INTEGRATIONS_DIR, root.resolve("integrations") + "," + root.resolve("sandbox/integrations"));
         settings.put(FerryConfig.RETRY_BASE_DELAY, "2");
+        // EMF lines are for CloudWatch: on a terminal they would bury the curl and the DELIVERED lines. Your own
+        // settings (ferry.metrics.enabled=true in .ferry/settings.properties) turn them back on.
+        settings.putIfAbsent(FerryConfig.METRICS_ENABLED, ownSettings.getOrDefault(FerryConfig.METRICS_ENABLED, "false"));
         LocalFerry ferry;
         try {
             ferry = new LocalFerry(aws, settings).startPollers();

@@ -24,7 +24,7 @@ class LayersTest {
     static Architectures.LayeredArchitecture layers() {
         Architectures.LayeredArchitecture layers = Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("foundation").definedBy("dev.ferry.shared.config..", "dev.ferry.shared.envelope..", "dev.ferry.shared.json..",
-                        "dev.ferry.shared.time..")
+                        "dev.ferry.shared.time..", "dev.ferry.shared.metrics..")
                 .layer("spec").definedBy("dev.ferry.shared.spec..")
                 .layer("connectivity").definedBy("dev.ferry.shared.http..", "dev.ferry.shared.auth..", "dev.ferry.shared.secrets..",
                         "dev.ferry.shared.resilience..", "dev.ferry.shared.aws..", "dev.ferry.shared.lambda..",

@@ -3,6 +3,10 @@ package dev.ferry.testing;
 import dev.ferry.shared.api.ApiClient;
 import dev.ferry.shared.api.ApiClients;
 import dev.ferry.shared.api.ApiRequest;
+import dev.ferry.shared.api.Traceparent;
+import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.InMemoryMetrics;
+import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.auth.OutboundAuth;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.StepFailure;
@@ -153,5 +157,52 @@ class ApiClientTest {
         assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
         assertThat(f.getMessage()).startsWith("fetching 1: GET " + api.baseUrl() + "/items/1 answered 200 with a body that is not JSON");
         assertThat(f.getMessage()).doesNotContain("t-3");
+    }
+
+    @Test
+    void everyCallIsCountedUnderTheDeclaredApiByStatusClassWithItsLatencyAndCarriesATraceparent(AwsEmulators aws) throws Exception {
+        String suffix = "m" + System.nanoTime() % 100000;
+        aws.putSecret("ferry/test/" + suffix, "{\"token\":\"t-4\"}");
+        IntegrationRegistry registry = registry(suffix);
+        IntegrationSpec one = registry.require("one" + suffix);
+        api.on("PUT", "/out/ok", FakeApi.Reply.json(200, "{}"));
+        api.on("PUT", "/out/gone", FakeApi.Reply.json(404, "{}"));
+        api.on("PUT", "/out/down", FakeApi.Reply.json(503, "{}"));
+        api.on("PUT", "/out/slow", FakeApi.Reply.delayMillis(2_600, FakeApi.Reply.json(200, "{}")));
+        api.on("PUT", "/out/cut", FakeApi.Reply.dropConnection());
+        ApiClient destination = clients(aws, registry).destination(one);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+        StepMetrics metrics = StepMetrics.collecting();
+        Invocation.untimed(metrics).run(() -> {
+            for (String path : List.of("ok", "gone", "down", "slow", "cut")) {
+                try {
+                    destination.send(ApiRequest.json("PUT", api.baseUrl() + "/out/" + path, java.util.Map.of(), "{}".getBytes()).withTrace(trace));
+                } catch (StepFailure expected) {
+                    // each failure is classified by the client; here only what it recorded matters
+                }
+            }
+            destination.send(ApiRequest.json("PUT", api.baseUrl() + "/out/ok", java.util.Map.of(), "{}".getBytes()));
+            return null;
+        });
+        InMemoryMetrics sink = new InMemoryMetrics();
+        sink.publish(metrics.drain());
+
+        String name = "quiet" + suffix;
+        assertThat(sink.sum(StepMetrics.API_CALLS, "Api", name)).isEqualTo(6);
+        assertThat(sink.sum(StepMetrics.API_RESPONSES, "Api", name, "StatusClass", "2xx")).isEqualTo(2);
+        assertThat(sink.sum(StepMetrics.API_RESPONSES, "Api", name, "StatusClass", "4xx")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.API_RESPONSES, "Api", name, "StatusClass", "5xx")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.API_RESPONSES, "Api", name, "StatusClass", "timeout")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.API_RESPONSES, "Api", name, "StatusClass", "error")).isEqualTo(1);
+        List<Double> latencies = sink.values(StepMetrics.API_LATENCY, "Api", name);
+        assertThat(latencies).hasSize(6);
+        assertThat(latencies.get(3)).as("the timed-out call").isBetween(1_900.0, 2_600.0);
+
+        List<FakeApi.RecordedRequest> sent = api.requests("PUT", "/out/");
+        assertThat(sent).hasSize(6).allSatisfy(r -> assertThat(r.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+        assertThat(sent.subList(0, 5)).allSatisfy(r -> assertThat(Traceparent.traceId(r.header("traceparent"))).isEqualTo(trace));
+        assertThat(Traceparent.traceId(sent.get(5).header("traceparent"))).as("a call for no record: a trace of its own").isNotEqualTo(trace);
+        assertThat(sent.stream().map(r -> r.header("traceparent")).distinct()).as("a new span per call").hasSize(6);
     }
 }

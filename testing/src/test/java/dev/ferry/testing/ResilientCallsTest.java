@@ -120,10 +120,16 @@ class ResilientCallsTest {
         ApiLimits limits = new ApiLimits(null, 0.2, 1, null, null, null, null, null); // one call per 5 s
 
         assertThat(put(calls, name, limits).status()).isEqualTo(200);
-        StepFailure f = catchThrowableOfType(StepFailure.class, () -> put(calls, name, limits));
+        dev.ferry.shared.metrics.StepMetrics metrics = dev.ferry.shared.metrics.StepMetrics.collecting();
+        StepFailure f = catchThrowableOfType(StepFailure.class, () -> dev.ferry.shared.lambda.Invocation.untimed(metrics)
+                .run(() -> put(calls, name, limits)));
 
         assertThat(f.kind()).isEqualTo(FailureKind.THROTTLED);
         assertThat(f.spendsAttempt()).isFalse();
+        assertThat(f.waitReason()).isEqualTo(dev.ferry.shared.envelope.WaitReason.RATE_BUDGET);
+        dev.ferry.shared.metrics.InMemoryMetrics sink = new dev.ferry.shared.metrics.InMemoryMetrics();
+        sink.publish(metrics.drain());
+        assertThat(sink.sum(dev.ferry.shared.metrics.StepMetrics.BUDGET_WAITS, "Api", name)).as("the wait is counted").isEqualTo(1);
         assertThat(f.getMessage()).contains("rate budget of " + name);
         assertThat(f.retryAfterSeconds()).isBetween(2, 7);
         assertThat(api.requests()).hasSize(1);
@@ -172,6 +178,7 @@ class ResilientCallsTest {
 
         assertThat(open.getMessage()).contains("circuit breaker for " + name + " is open");
         assertThat(open.spendsAttempt()).as("an open circuit spends no attempt").isFalse();
+        assertThat(open.waitReason()).isEqualTo(dev.ferry.shared.envelope.WaitReason.CIRCUIT);
         assertThat(open.retryAfterSeconds()).isEqualTo(60);
         assertThat(api.requests()).as("no call while open").hasSize(4);
     }

@@ -2,6 +2,9 @@ package dev.ferry.shared.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.auth.OutboundAuth;
+import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.resilience.CallPlan;
 import dev.ferry.shared.resilience.ResilientCalls;
@@ -31,8 +34,10 @@ public final class ApiClient {
     private final OutboundAuth outbound;
     private final ResilientCalls resilience;
     private final LongAdder attempts = new LongAdder();
+    /** The Api dimension: the declared API's name (shared by every integration calling it), else this section's. */
+    private final String metricName;
 
-    ApiClient(String name, IntegrationSpec.Auth auth, IntegrationSpec.ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders,
+    ApiClient(String name, String metricName, IntegrationSpec.Auth auth, IntegrationSpec.ApiLimits limits, Options.RateLimitHeaders rateLimitHeaders,
               long defaultTimeoutMs, HttpCaller http, OutboundAuth outbound, ResilientCalls resilience) {
         this.auth = auth;
         this.plan = CallPlan.of(name, limits, defaultTimeoutMs); // the limits' defaults, applied once
@@ -40,6 +45,7 @@ public final class ApiClient {
         this.http = http;
         this.outbound = outbound;
         this.resilience = resilience;
+        this.metricName = metricName;
     }
 
     /** The name of this section's budget ({@code crm-contacts:source}, or the limits' {@code api}). */
@@ -78,9 +84,10 @@ public final class ApiClient {
 
     /** Sends the request, its first attempt paid for by {@code permit}. */
     public HttpCaller.Response send(Permit permit, ApiRequest request) {
+        ApiRequest traced = request.headers().containsKey(Traceparent.HEADER) ? request : request.withTrace(null);
         HttpCaller.Response response = resilience.call(plan, permit, () -> {
             attempts.increment();
-            return outbound.send(http, auth, request.method(), request.url(), request.headers(), request.body());
+            return sendOnce(traced);
         });
         if (readsRateLimitHeaders) {
             resilience.observe(plan, response);
@@ -89,12 +96,38 @@ public final class ApiClient {
     }
 
     /**
+     * One request, recorded in the invocation's metrics under the API's name: a call, its status class (or timeout, or
+     * no answer) and its latency. A retry after a 401 with fresh credentials is part of the same call.
+     */
+    private HttpCaller.Response sendOnce(ApiRequest request) {
+        long started = System.nanoTime();
+        StepMetrics.StatusClass status = null; // stays null when no request went out (e.g. a credential is missing)
+        try {
+            HttpCaller.Response response = outbound.send(http, auth, request.method(), request.url(), request.headers(), request.body());
+            status = StepMetrics.StatusClass.of(response.status());
+            return response;
+        } catch (StepFailure f) {
+            status = f.httpStatus() != null ? StepMetrics.StatusClass.of(f.httpStatus())
+                    : f instanceof HttpCaller.NoAnswer none && none.timedOut() ? StepMetrics.StatusClass.TIMEOUT : StepMetrics.StatusClass.ERROR;
+            throw f;
+        } finally {
+            if (status != null) {
+                Invocation.current().metrics().apiCall(metricName, status, (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+    }
+
+    /**
      * GETs {@code url} and reads the answer as one strict JSON document.
      *
      * @param what the request's context for a failure's reason, e.g. "fetching record 7 of 'crm-contacts'"
      */
     public JsonNode getJson(String url, String what) {
-        ApiRequest request = ApiRequest.get(url);
+        return getJson(ApiRequest.get(url), what);
+    }
+
+    /** Sends {@code request} (e.g. a GET with its record's trace) and reads the answer as one strict JSON document. */
+    public JsonNode getJson(ApiRequest request, String what) {
         return send(request).json(what + ": " + request.target());
     }
 }

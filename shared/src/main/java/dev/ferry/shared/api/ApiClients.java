@@ -82,7 +82,8 @@ public final class ApiClients {
                 : apis.get().find(api).map(ApiSpec::rateLimitHeaders).orElse(Options.RateLimitHeaders.AUTO);
         String name = limits != null && limits.api() != null ? limits.api() : key.integration() + ":" + key.section();
         ResilientCalls calls = resilience.get();
-        return new ApiClient(name, sectionAuth, limits, headers == null ? Options.RateLimitHeaders.AUTO : headers,
+        // Metrics name the declared API (one series however many integrations call it), else the section.
+        return new ApiClient(name, api != null ? api : name, sectionAuth, limits, headers == null ? Options.RateLimitHeaders.AUTO : headers,
                 calls.defaultTimeoutMs(), http, auth.get(), calls);
     }
 }

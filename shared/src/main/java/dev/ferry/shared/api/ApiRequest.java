@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * What a call site wants sent: method, full URL, its own headers and body. Credentials are not here: the
- * {@link ApiClient} adds them per attempt, so a request can be logged or retried without carrying a secret.
+ * {@link ApiClient} adds them per attempt, so a request can be logged or retried without carrying a secret. A request
+ * sent without a {@code traceparent} ({@link #withTrace}) gets one of a new trace.
  */
 public record ApiRequest(String method, String url, Map<String, String> headers, byte[] body) {
 
@@ -31,6 +32,11 @@ public record ApiRequest(String method, String url, Map<String, String> headers,
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);
         return new ApiRequest(method, url, all, body);
+    }
+
+    /** With a W3C {@code traceparent} for the record's trace ({@code traceId}); a new trace when null. */
+    public ApiRequest withTrace(String traceId) {
+        return withHeader(Traceparent.HEADER, Traceparent.header(traceId));
     }
 
     /** {@code GET https://host/path?…}: for reasons and logs (the query, which may hold a key, is cut). */

@@ -37,6 +37,11 @@ public final class FerryConfig {
     /** A run checkpoints and hands over when less than this much of the invocation's time is left. */
     public static final String POLL_RESERVE_MS = "ferry.poll.reserve-ms";
 
+    /** CloudWatch namespace of Ferry's EMF metrics (default {@code Ferry}). */
+    public static final String METRICS_NAMESPACE = "ferry.metrics.namespace";
+    /** {@code false} switches the EMF metrics off (default on). */
+    public static final String METRICS_ENABLED = "ferry.metrics.enabled";
+
     /** The queues that chain the steps; each has a dead-letter queue named {@code <queue>-dlq}. */
     public enum Queue {
         FETCH, FETCH_DLQ, TRANSFORM, TRANSFORM_DLQ, DELIVER, DELIVER_DLQ;

@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param integration    the integration spec's name
  * @param recordId       the record's id at the source
  * @param idempotencyKey what makes a repeated delivery of the same record version a no-op
- * @param traceId        follows the record through every step and log line
+ * @param traceId        follows the record through every step and log line; a new one is 32 hex digits, the W3C
+ *                       trace id sent in {@code traceparent} on every call made for the record
  * @param attempt        attempts already made at the step this message is queued for (0 when fresh)
  * @param source         where and how the record entered Ferry
  * @param payload        the record: as received at fetch/transform, as mapped at deliver
@@ -49,7 +50,7 @@ public record Envelope(int version, String integration, String recordId, String 
     public static Envelope fresh(String integration, String recordId, String idempotencyKey, String traceId,
                                  SourceInfo source, JsonNode payload) {
         return new Envelope(CURRENT_VERSION, integration, recordId, idempotencyKey,
-                traceId == null ? UUID.randomUUID().toString() : traceId, 0, source, payload, List.of());
+                traceId == null ? UUID.randomUUID().toString().replace("-", "") : traceId, 0, source, payload, List.of());
     }
 
     /** The same record, handed to the next step with a new payload and a fresh attempt count. */

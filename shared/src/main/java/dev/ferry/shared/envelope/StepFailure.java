@@ -11,6 +11,7 @@ public class StepFailure extends RuntimeException {
     private final String detail;
     private Integer retryAfterSeconds;
     private boolean spendsAttempt = true;
+    private WaitReason waitReason;
 
     public StepFailure(FailureKind kind, String reason, Integer httpStatus, String detail) {
         super(reason);
@@ -52,6 +53,20 @@ public class StepFailure extends RuntimeException {
         return this;
     }
 
+    /** {@link #deferred()}, saying why (charted per reason). */
+    public StepFailure deferred(WaitReason reason) {
+        this.waitReason = reason;
+        return deferred();
+    }
+
+    /** Why this wait: as given to {@link #deferred(WaitReason)}, else an API's own throttling answer, else other. */
+    public WaitReason waitReason() {
+        if (waitReason != null) {
+            return waitReason;
+        }
+        return kind == FailureKind.THROTTLED && httpStatus != null ? WaitReason.API_429 : WaitReason.OTHER;
+    }
+
     public boolean spendsAttempt() {
         return spendsAttempt;
     }
@@ -71,6 +86,7 @@ public class StepFailure extends RuntimeException {
         StepFailure copy = new StepFailure(kind, reason, httpStatus, detail);
         copy.retryAfterSeconds = retryAfterSeconds;
         copy.spendsAttempt = spendsAttempt;
+        copy.waitReason = waitReason;
         return copy;
     }
 

@@ -73,6 +73,20 @@ public final class HttpCaller {
         }
     }
 
+    /** A request that got no HTTP answer (retryable): it timed out, or the connection failed. */
+    public static final class NoAnswer extends StepFailure {
+        private final boolean timedOut;
+
+        NoAnswer(String reason, boolean timedOut) {
+            super(FailureKind.RETRYABLE, reason, null, null);
+            this.timedOut = timedOut;
+        }
+
+        public boolean timedOut() {
+            return timedOut;
+        }
+    }
+
     private final HttpClient client;
     private final Duration timeout;
 
@@ -108,13 +122,14 @@ public final class HttpCaller {
             // Bytes, not text: a body that is not valid UTF-8 must be seen as such, not quietly repaired.
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            throw new StepFailure(FailureKind.RETRYABLE, target + " timed out after " + timeout.toMillis() + " ms", null, null);
+            throw new NoAnswer(target + " timed out after " + timeout.toMillis() + " ms", true);
         } catch (IOException e) {
-            throw new StepFailure(FailureKind.RETRYABLE, target + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), null, null);
+            throw new NoAnswer(target + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepFailure(FailureKind.RETRYABLE, target + " interrupted", null, null);
+            // Only a call's own timeout (its guard) interrupts it.
+            throw new NoAnswer(target + " interrupted", true);
         }
         int status = response.statusCode();
         byte[] bytes = response.body() == null ? new byte[0] : response.body();

@@ -3,32 +3,58 @@ package dev.ferry.shared.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.shared.config.FerryConfig;
+import dev.ferry.shared.metrics.EmfMetrics;
+import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.StepMetrics;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one way into a Ferry function: reads the raw event, makes the {@link Invocation} from Lambda's context and
  * runs the step inside it, then writes the answer. Functions implement {@link #handle} (or, to read the event's bytes
  * themselves, {@link #handleBytes}) only, so every step gets the invocation's deadline the same way (fetch once ran
- * without it, its quick retries assuming 60 s remained).
+ * without it, its quick retries assuming 60 s remained). The invocation's metrics are published once, when it ends,
+ * whether it succeeded or not.
  */
 public abstract class FerryHandler implements RequestStreamHandler {
 
+    private final MetricsSink metrics;
+    private final AtomicBoolean cold = new AtomicBoolean(true);
+
+    /** Metrics as EMF on stdout, configured from the environment ({@link FerryConfig#METRICS_NAMESPACE}). */
+    protected FerryHandler() {
+        this(EmfMetrics.fromConfig(FerryConfig.fromEnvironment()));
+    }
+
+    protected FerryHandler(MetricsSink metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Invocation invocation = Invocation.of(context);
-        byte[] event = input.readAllBytes();
-        Object answer;
-        try {
-            answer = invocation.run(() -> handleBytes(event, invocation));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        StepMetrics recorded = StepMetrics.collecting();
+        if (cold.getAndSet(false)) {
+            recorded.coldStart(context == null || context.getFunctionName() == null ? getClass().getSimpleName() : context.getFunctionName());
         }
-        LambdaIo.write(output, answer);
+        Invocation invocation = Invocation.of(context, recorded);
+        try {
+            byte[] event = input.readAllBytes();
+            Object answer;
+            try {
+                answer = invocation.run(() -> handleBytes(event, invocation));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            LambdaIo.write(output, answer);
+        } finally {
+            metrics.publish(recorded.drain());
+        }
     }
 
     /** The event as it arrived; by default parsed as JSON (an unreadable event fails the invocation) for {@link #handle}. */

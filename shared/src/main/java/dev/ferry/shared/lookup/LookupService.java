@@ -67,10 +67,15 @@ public final class LookupService {
 
     /** The lookups of one spec, for {@link dev.ferry.shared.mapping.FieldMapper}. */
     public Lookups forSpec(IntegrationSpec spec) {
+        return forSpec(spec, null);
+    }
+
+    /** The lookups of one spec for one record: a GET it causes carries the record's trace ({@code traceparent}). */
+    public Lookups forSpec(IntegrationSpec spec, String traceId) {
         return new Lookups() {
             @Override
             public Optional<JsonNode> find(String lookup, String value) {
-                return Optional.ofNullable(LookupService.this.find(spec, lookup, value).value());
+                return Optional.ofNullable(LookupService.this.find(spec, lookup, value, traceId).value());
             }
 
             @Override
@@ -87,6 +92,10 @@ public final class LookupService {
     }
 
     Answer find(IntegrationSpec spec, String lookup, String value) {
+        return find(spec, lookup, value, null);
+    }
+
+    Answer find(IntegrationSpec spec, String lookup, String value, String traceId) {
         IntegrationSpec.Lookup declared = spec.lookups().get(lookup);
         if (declared == null) { // the loader refuses such specs; this guards hand-built ones
             throw StepFailure.permanent("integration '" + spec.name() + "' declares no lookup '" + lookup + "'");
@@ -98,7 +107,7 @@ public final class LookupService {
             // This thread loads; others wanting the same value wait on the future. A failure completes it
             // exceptionally, which removes it from the cache: failures are not cached.
             try {
-                mine.complete(load(spec, lookup, declared, value));
+                mine.complete(load(spec, lookup, declared, value, traceId));
             } catch (RuntimeException | Error e) {
                 mine.completeExceptionally(e);
             }
@@ -118,11 +127,11 @@ public final class LookupService {
                 .buildAsync();
     }
 
-    private Answer load(IntegrationSpec spec, String lookup, IntegrationSpec.Lookup declared, String value) {
+    private Answer load(IntegrationSpec spec, String lookup, IntegrationSpec.Lookup declared, String value, String traceId) {
         String url = declared.url().replace("{value}", URLEncoder.encode(value, StandardCharsets.UTF_8));
         HttpCaller.Response response;
         try {
-            response = apis.lookup(spec, lookup).send(ApiRequest.get(url));
+            response = apis.lookup(spec, lookup).send(ApiRequest.get(url).withTrace(traceId));
         } catch (StepFailure f) {
             if (f.httpStatus() != null && f.httpStatus() == 404) {
                 LOG.debugf("lookup %s/%s: GET %s answered 404: not found", spec.name(), lookup, HttpCaller.redactQuery(url));

@@ -9,6 +9,7 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -36,6 +37,8 @@ public final class ScheduledPoller {
 
     private static final Logger LOG = Logger.getLogger(ScheduledPoller.class);
 
+    /** The step whose metrics a poll's records count under. */
+    public static final String STEP = "fetch";
     /** {@code source.trigger} of a continuation message on the fetch queue. */
     public static final String CONTINUATION = "poll-continuation";
     public static final String SCHEDULE_LEASE = "schedule";
@@ -160,6 +163,7 @@ public final class ScheduledPoller {
         while (cp.nextUrl() != null) {
             if (pagesHere > 0 && remainingMillis.getAsLong() < reserveMillis()) {
                 handOver(cp, 0);
+                lag(cp).ifPresent(lag -> Invocation.current().metrics().pollLag(name, lag)); // a long run shows it falls behind
                 LOG.infof("fetch %s: run %s checkpointed after %d pages (%d records) with %d ms left; continues in a"
                         + " follow-up invocation [trace %s]", name, cp.runId(), cp.pages(), cp.queued(),
                         remainingMillis.getAsLong(), cp.traceId());
@@ -181,6 +185,7 @@ public final class ScheduledPoller {
                 // Never past the run's lease (a longer wait is taken in steps), so no other run takes over meanwhile.
                 int wait = (int) Math.min(f.waitSeconds(), Math.max(1, leaseDuration().toSeconds() - LEASE_MARGIN_SECONDS));
                 handOver(cp.waited(), wait);
+                lag(cp).ifPresent(lag -> Invocation.current().metrics().pollLag(name, lag));
                 LOG.infof("fetch %s: run %s waits %d s before page %d: %s [trace %s]", name, cp.runId(), wait,
                         cp.pages() + 1, f.getMessage(), cp.traceId());
                 return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
@@ -203,9 +208,26 @@ public final class ScheduledPoller {
             LOG.infof("fetch %s: run %s committed cursor %s (version %d)", name, cp.runId(), cursor, version);
         }
         state.release(name, cp.leaseKind(), cp.runId());
+        Invocation.current().metrics().pollRun(name, cp.queued(), cp.pages(), lag(cp).orElse(null));
         LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
                 name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
         return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
+    }
+
+    /**
+     * How far behind now the source has been read: now less the window's end (the run's start,
+     * or less when maxWindow capped the window); null for cursors that are not timestamps. Not now less the cursor: a
+     * quiet source leaves its cursor at its last record however current the poll is.
+     */
+    private java.util.Optional<Duration> lag(Checkpoint cp) {
+        if (cp.to() == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Duration.between(Instant.parse(cp.to()), clock.instant()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The run goes on in a follow-up invocation (a continuation on the fetch queue) after {@code delaySeconds}. */
@@ -221,6 +243,9 @@ public final class ScheduledPoller {
 
     private void queueForTransform(List<Envelope> envelopes) {
         sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
+        if (!envelopes.isEmpty()) { // counted once they are on the queue, as every step counts what it forwarded
+            Invocation.current().metrics().forwarded(envelopes.getFirst().integration(), STEP, envelopes.size());
+        }
     }
 
     /** Reads one page, hands its records to {@code sink} (the transform queue), and answers what the cursor learned from it. */
@@ -228,7 +253,7 @@ public final class ScheduledPoller {
         String url = cp.nextUrl();
         // Every kind of credential (query keys, signatures too), a retry after a 401/403, and the source's shared
         // budget, circuit, timeout and quick retries: the source's client.
-        HttpCaller.Response response = apis.source(spec).send(ApiRequest.get(url));
+        HttpCaller.Response response = apis.source(spec).send(ApiRequest.get(url).withTrace(cp.traceId()));
         // Strict JSON: a page that is not one valid document fails the run (permanent), naming the page; none of its
         // records is queued and the cursor stays where it was.
         JsonNode body = response.json("'" + spec.name() + "' " + trigger + " run " + cp.runId() + ", page " + (cp.pages() + 1)

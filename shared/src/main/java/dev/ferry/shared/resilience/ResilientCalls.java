@@ -3,6 +3,7 @@ package dev.ferry.shared.resilience;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.envelope.WaitReason;
 import dev.ferry.shared.lambda.Invocation;
 import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -151,7 +152,7 @@ public final class ResilientCalls {
         } catch (CircuitBreakerOpenException e) {
             int wait = seconds(plan.circuitDelayMs());
             throw new StepFailure(FailureKind.RETRYABLE, "circuit breaker for " + sharedName + " is open after repeated failures;"
-                    + " retrying in " + wait + "s", null, null).retryAfterSeconds(wait).deferred();
+                    + " retrying in " + wait + "s", null, null).retryAfterSeconds(wait).deferred(WaitReason.CIRCUIT);
         } catch (BulkheadException e) {
             throw new StepFailure(FailureKind.RETRYABLE, sharedName + " already has " + plan.concurrency()
                     + " calls in flight from this instance", null, null).retryAfterSeconds(1).deferred();
@@ -192,18 +193,23 @@ public final class ResilientCalls {
         if (paused > 0) { // the API's own wait (Retry-After, RateLimit-Reset) is never slept: back to SQS
             int seconds = seconds(paused);
             throw new StepFailure(FailureKind.THROTTLED, api + " asked for a pause (Retry-After or RateLimit-Reset); retrying in "
-                    + seconds + "s", null, null).retryAfterSeconds(seconds).deferred();
+                    + seconds + "s", null, null).retryAfterSeconds(seconds).deferred(WaitReason.API_429);
         }
+        boolean waited = false;
         while (true) {
             Duration wait = limiter().acquire(api, rate.perSecond(), rate.burst());
             if (wait.isZero()) {
                 return;
             }
+            if (!waited) { // once per request, whether paced in place below or deferred
+                Invocation.current().metrics().budgetWait(api);
+                waited = true;
+            }
             if (wait.toMillis() > MAX_INLINE_WAIT_MS || Invocation.current().remainingMillis() - DEADLINE_MARGIN_MS < wait.toMillis()) {
                 int seconds = seconds(wait.toMillis());
                 throw new StepFailure(FailureKind.THROTTLED, "rate budget of " + api + " (" + rate.perSecond()
                         + "/s, burst " + rate.burst() + ") is spent; retrying in " + seconds + "s", null, null)
-                        .retryAfterSeconds(seconds).deferred();
+                        .retryAfterSeconds(seconds).deferred(WaitReason.RATE_BUDGET);
             }
             try {
                 Thread.sleep(wait);

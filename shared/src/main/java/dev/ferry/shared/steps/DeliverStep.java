@@ -125,6 +125,7 @@ public final class DeliverStep {
     }
 
     private static void skipped(IntegrationSpec spec, Envelope envelope) {
+        Invocation.current().metrics().duplicate(spec.name(), STEP);
         LOG.infof("deliver %s: record %s (%s) was already delivered; skipped [trace %s]", spec.name(),
                 envelope.recordId(), envelope.idempotencyKey(), envelope.traceId());
     }
@@ -148,7 +149,8 @@ public final class DeliverStep {
             byte[] body = Numbers.writeExact(envelope.payload()); // every number in the digits it arrived with
             ApiRequest request = ApiRequest.json(destination.method().name(), url, destination.headers(), body)
                     .withHeader("Idempotency-Key", spec.name() + ":" + envelope.idempotencyKey())
-                    .withHeader("X-Ferry-Trace-Id", envelope.traceId());
+                    .withHeader("X-Ferry-Trace-Id", envelope.traceId())
+                    .withTrace(envelope.traceId());
             response = client.send(permit, request);
         } catch (RuntimeException e) {
             idempotency.release(claim); // a rejected credential was already dropped by auth.send
@@ -158,6 +160,7 @@ public final class DeliverStep {
             LOG.warnf("deliver %s: record %s delivered, but its lease had expired meanwhile [trace %s]", spec.name(),
                     envelope.recordId(), envelope.traceId());
         }
+        Invocation.current().metrics().delivered(spec.name(), STEP);
         LOG.infof("deliver %s: record %s delivered, %s %s answered %d [trace %s]", spec.name(), envelope.recordId(),
                 destination.method(), HttpCaller.redactQuery(url), response.status(), envelope.traceId());
     }
@@ -196,6 +199,7 @@ public final class DeliverStep {
                     LOG.infof("deliver %s: record %s (%s) came twice in this batch; the copy is dropped, the first goes on"
                             + " [trace %s]", spec.name(), envelope.recordId(), envelope.idempotencyKey(), envelope.traceId());
                 }
+                Invocation.current().metrics().duplicate(spec.name(), STEP);
                 outcomes[i] = SqsBatchRunner.Outcome.DONE;
             }
         }
@@ -289,6 +293,7 @@ public final class DeliverStep {
                             spec.name(), m.envelope().recordId(), chunk.size(), target, response.status(), requestKey,
                             m.envelope().traceId());
                     outcomes[m.index()] = SqsBatchRunner.Outcome.DONE;
+                    Invocation.current().metrics().delivered(spec.name(), STEP);
                     delivered++;
                 } catch (RuntimeException e) {
                     outcomes[m.index()] = SqsBatchRunner.Outcome.failed(e);

@@ -3,6 +3,7 @@ package dev.ferry.shared.steps;
 import dev.ferry.shared.idempotency.IdempotencyKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.api.ApiClients;
+import dev.ferry.shared.api.ApiRequest;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.http.HttpCaller;
@@ -114,7 +115,8 @@ public final class FetchStep {
         }
         String url = spec.source().get().url().replace("{id}", URLEncoder.encode(request.recordId(), StandardCharsets.UTF_8));
         // Strict JSON (one document, valid UTF-8, no duplicate keys); a malformed 2xx is permanent, naming the record.
-        JsonNode body = apis.source(spec).getJson(url, "fetching record " + request.recordId() + " of '" + spec.name() + "'");
+        JsonNode body = apis.source(spec).getJson(ApiRequest.get(url).withTrace(request.traceId()),
+                "fetching record " + request.recordId() + " of '" + spec.name() + "'");
         JsonNode record = Json.at(body, spec.source().get().recordPath());
         if (record.isMissingNode() || !record.isObject()) {
             throw StepFailure.permanent("GET " + HttpCaller.redactQuery(url) + ": no record object at " + spec.source().get().recordPath());
@@ -124,6 +126,7 @@ public final class FetchStep {
                         request.source() == null ? clock.instant() : request.source().receivedAt(), false))
                 .withIdempotencyKey(IdempotencyKeys.forRecord(spec, request.recordId(), record));
         sender.send(config.queueUrl(FerryConfig.Queue.TRANSFORM), fetched, 0);
+        Invocation.current().metrics().forwarded(spec.name(), STEP, 1);
         LOG.infof("fetch %s: record %s fetched, queued for transform [trace %s]", spec.name(), request.recordId(),
                 request.traceId());
     }

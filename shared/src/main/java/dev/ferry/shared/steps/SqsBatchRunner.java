@@ -7,6 +7,8 @@ import dev.ferry.shared.envelope.Failure;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.queue.QueueSender;
@@ -62,6 +64,7 @@ public final class SqsBatchRunner {
             if (envelope == null) {
                 continue;
             }
+            metrics().recordIn(envelope.integration(), step);
             try (Scope ignored = recordContext(step, envelope)) {
                 work.accept(envelope);
             } catch (RuntimeException e) {
@@ -106,6 +109,7 @@ public final class SqsBatchRunner {
         for (SqsEvent.Message message : event.records()) {
             Envelope envelope = readOrDeadLetter(message, handBack);
             if (envelope != null) {
+                metrics().recordIn(envelope.integration(), step);
                 messages.add(message);
                 envelopes.add(envelope);
             }
@@ -137,6 +141,11 @@ public final class SqsBatchRunner {
             }
         }
         return SqsBatchResponse.of(handBack);
+    }
+
+    /** What this invocation records (counted only once a hand-off to SQS succeeded, so counts match the queues). */
+    private static StepMetrics metrics() {
+        return Invocation.current().metrics();
     }
 
     /** Log context of one record; closing it clears the context. */
@@ -205,12 +214,14 @@ public final class SqsBatchRunner {
         try {
             if (dead) {
                 sender.send(deadLetterUrl, failed, 0);
+                metrics().deadLettered(envelope.integration(), step, failure.kind());
                 LOG.errorf("%s: record %s of %s dead-lettered after attempt %d (%s): %s [trace %s]", step,
                         envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), failure.getMessage(),
                         envelope.traceId());
             } else {
                 int delay = delaySeconds(failure, attempt);
                 sender.send(queueUrl, failed, delay);
+                metrics().retried(envelope.integration(), step);
                 LOG.warnf("%s: record %s of %s failed attempt %d (%s), retrying in %ds: %s [trace %s]", step,
                         envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), delay,
                         failure.getMessage(), envelope.traceId());
@@ -239,6 +250,7 @@ public final class SqsBatchRunner {
         int delay = failure.waitSeconds();
         try {
             sender.send(queueUrl, deferred, delay);
+            metrics().deferred(envelope.integration(), step, failure.waitReason());
             LOG.infof("%s: record %s of %s deferred %ds: %s [trace %s]", step, envelope.recordId(), envelope.integration(),
                     delay, failure.getMessage(), envelope.traceId());
             return true;
@@ -262,8 +274,9 @@ public final class SqsBatchRunner {
     }
 
     private boolean deadLetterUnreadable(SqsEvent.Message message, Exception e) {
-        String integration = message.messageAttributes() != null && message.messageAttributes().get(QueueSender.ATTR_INTEGRATION) != null
-                ? message.messageAttributes().get(QueueSender.ATTR_INTEGRATION).stringValue() : "unknown";
+        String named = message.messageAttributes() != null && message.messageAttributes().get(QueueSender.ATTR_INTEGRATION) != null
+                ? message.messageAttributes().get(QueueSender.ATTR_INTEGRATION).stringValue() : null;
+        String integration = named != null ? named : "unknown";
         String reason = "unreadable message " + message.messageId() + ": "
                 + (e instanceof IOException ? "not valid envelope JSON" : e.getMessage());
         Envelope wrapper = new Envelope(Envelope.CURRENT_VERSION, integration, null, null, message.messageId(), 1, null,
@@ -271,6 +284,8 @@ public final class SqsBatchRunner {
                 List.of(new Failure(step, 1, FailureKind.PERMANENT, reason, null, null, clock.instant())));
         try {
             sender.send(deadLetterUrl, wrapper, 0);
+            metrics().recordIn(named, step); // no attribute: counted under StepMetrics.UNKNOWN_INTEGRATION
+            metrics().deadLettered(named, step, FailureKind.PERMANENT);
             LOG.errorf("%s: %s; dead-lettered as it came", step, reason);
             return true;
         } catch (RuntimeException sendFailure) {

@@ -3,6 +3,7 @@ package dev.ferry.shared.steps;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.lookup.LookupService;
@@ -67,11 +68,12 @@ public final class TransformStep {
                     + String.join("; ", violations));
         }
         sender.send(deliverQueue, envelope.mapped(mapped), 0);
+        Invocation.current().metrics().forwarded(spec.name(), STEP, 1);
         LOG.infof("transform %s: record %s mapped, queued for delivery [trace %s]", spec.name(), envelope.recordId(),
                 envelope.traceId());
     }
 
-    private Lookups lookupsFor(IntegrationSpec spec) {
+    private Lookups lookupsFor(IntegrationSpec spec, String traceId) {
         if (spec.lookups().isEmpty()) {
             return Lookups.NONE;
         }
@@ -80,12 +82,12 @@ public final class TransformStep {
             throw StepFailure.permanent("integration '" + spec.name() + "' declares lookups, but this transform step"
                     + " was built without lookups");
         }
-        return service.forSpec(spec);
+        return service.forSpec(spec, traceId);
     }
 
     private com.fasterxml.jackson.databind.node.ObjectNode map(IntegrationSpec spec, Envelope envelope) {
         try {
-            return mapper.map(spec, envelope.payload(), lookupsFor(spec));
+            return mapper.map(spec, envelope.payload(), lookupsFor(spec, envelope.traceId()));
         } catch (MappingException e) {
             throw StepFailure.permanent("mapping failed for record " + envelope.recordId() + ": " + e.getMessage());
         }

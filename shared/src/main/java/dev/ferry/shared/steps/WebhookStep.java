@@ -4,6 +4,7 @@ import dev.ferry.shared.idempotency.IdempotencyKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.shared.api.Traceparent;
 import dev.ferry.shared.auth.WebhookVerifier;
 import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.config.FerryConfig;
@@ -11,6 +12,8 @@ import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.HttpApiResponse;
+import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.lambda.InboundRequest;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.queue.RecordTooLargeException;
@@ -68,7 +71,8 @@ public final class WebhookStep {
             try {
                 event = Json.parseStrict(eventJson);
             } catch (Json.MalformedJsonException e) {
-                return HttpApiResponse.error(400, "not an HTTP API or Function URL event: " + e.getMessage());
+                return counted(StepMetrics.UNKNOWN_INTEGRATION,
+                        HttpApiResponse.error(400, "not an HTTP API or Function URL event: " + e.getMessage()));
             }
             return read(event);
         });
@@ -84,7 +88,8 @@ public final class WebhookStep {
 
     private HttpApiResponse read(JsonNode event) {
         return switch (InboundRequest.read(event)) {
-            case InboundRequest.Refused refused -> HttpApiResponse.error(refused.status(), refused.reason());
+            case InboundRequest.Refused refused -> counted(StepMetrics.UNKNOWN_INTEGRATION,
+                    HttpApiResponse.error(refused.status(), refused.reason()));
             case InboundRequest.Ok ok -> handle(ok.request());
         };
     }
@@ -109,8 +114,34 @@ public final class WebhookStep {
         }
     }
 
-    /** A request whose shape is checked; bad input gets a 4xx with a reason, only our own trouble a 5xx. */
+    /**
+     * A request whose shape is checked; bad input gets a 4xx with a reason, only our own trouble a 5xx. Every answer is
+     * counted: accepted, a duplicate, or rejected by reason, under the integration's name when Ferry has it.
+     */
     public HttpApiResponse handle(InboundRequest request) {
+        HttpApiResponse response = answer(request);
+        String name = integrationName(request);
+        return counted(name != null && integrations.find(name).isPresent() ? name : StepMetrics.UNKNOWN_INTEGRATION, response);
+    }
+
+    /** Records what became of one webhook (see {@link StepMetrics.Rejection}) and answers it unchanged. */
+    private static HttpApiResponse counted(String integration, HttpApiResponse response) {
+        StepMetrics metrics = Invocation.current().metrics();
+        int status = response.statusCode();
+        switch (status) {
+            case 202 -> metrics.webhookAccepted(integration);
+            case 200 -> metrics.duplicate(integration, STEP);
+            case 401 -> metrics.webhookRejected(integration, StepMetrics.Rejection.SIGNATURE);
+            case 413 -> metrics.webhookRejected(integration, StepMetrics.Rejection.SIZE);
+            case 404 -> metrics.webhookRejected(integration, StepMetrics.Rejection.UNKNOWN_INTEGRATION);
+            case 409 -> metrics.webhookRejected(integration, StepMetrics.Rejection.UNAVAILABLE); // being accepted right now
+            default -> metrics.webhookRejected(integration, status >= 500 ? StepMetrics.Rejection.UNAVAILABLE
+                    : StepMetrics.Rejection.BAD_REQUEST);
+        }
+        return response;
+    }
+
+    private HttpApiResponse answer(InboundRequest request) {
         if (!"POST".equalsIgnoreCase(request.method())) {
             return HttpApiResponse.error(405, "webhooks must be sent with POST");
         }
@@ -285,15 +316,9 @@ public final class WebhookStep {
         return m.matches() ? m.group(1) : null;
     }
 
-    /** W3C traceparent's trace id when the sender gave one, else a new one. */
+    /** W3C traceparent's trace id when the sender gave a valid one (the sender's trace goes on), else a new one. */
     private static String traceId(InboundRequest request) {
-        String traceparent = request.header("traceparent");
-        if (traceparent != null) {
-            String[] parts = traceparent.split("-");
-            if (parts.length >= 3 && parts[1].matches("[0-9a-f]{32}")) {
-                return parts[1];
-            }
-        }
-        return UUID.randomUUID().toString().replace("-", "");
+        String sent = Traceparent.traceId(request.header(Traceparent.HEADER));
+        return sent != null ? sent : Traceparent.newTraceId();
     }
 }

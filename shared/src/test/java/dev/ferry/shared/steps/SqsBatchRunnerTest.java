@@ -5,7 +5,11 @@ import dev.ferry.shared.config.ConfigurationException;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.StepFailure;
+import dev.ferry.shared.envelope.WaitReason;
 import dev.ferry.shared.json.Json;
+import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.InMemoryMetrics;
+import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.queue.QueueSender;
@@ -359,5 +363,56 @@ class SqsBatchRunnerTest {
                 SqsBatchRunner.Outcome.DONE, SqsBatchRunner.Outcome.failed(StepFailure.retryable("down"))));
 
         assertThat(response.batchItemFailures()).extracting(SqsBatchResponse.ItemFailure::itemIdentifier).containsExactly("m-2");
+    }
+
+    // --- metrics -------------------------------------------------------------------------------------
+
+    @Test
+    void everyRecordIsCountedInAndByWhatBecameOfItOnceItsHandOffSucceeded() throws Exception {
+        StepMetrics metrics = StepMetrics.collecting();
+        SqsEvent batch = event(message("m-ok", Json.write(envelope("ok", 0))), message("m-500", Json.write(envelope("500", 0))),
+                message("m-422", Json.write(envelope("422", 0))), message("m-last", Json.write(envelope("last", 2))),
+                message("m-429", Json.write(envelope("429", 0))), message("m-budget", Json.write(envelope("budget", 0))),
+                message("m-circuit", Json.write(envelope("circuit", 0))), message("m-bad", "not json"));
+        Invocation.untimed(metrics).run(() -> runner.run(batch, e -> {
+            switch (e.recordId()) {
+                case "ok" -> { }
+                case "500", "last" -> throw new StepFailure(FailureKind.RETRYABLE, "answered 500", 500, null);
+                case "422" -> throw new StepFailure(FailureKind.PERMANENT, "answered 422", 422, null);
+                case "429" -> throw new StepFailure(FailureKind.THROTTLED, "answered 429", 429, null).retryAfterSeconds(3);
+                case "budget" -> throw new StepFailure(FailureKind.THROTTLED, "budget spent", null, null).deferred(WaitReason.RATE_BUDGET);
+                case "circuit" -> throw StepFailure.retryable("circuit open").deferred(WaitReason.CIRCUIT);
+                default -> throw new IllegalStateException(e.recordId());
+            }
+        }));
+        InMemoryMetrics sink = new InMemoryMetrics();
+        sink.publish(metrics.drain());
+
+        String[] deliver = {"Integration", "crm-contacts", "Step", "deliver"};
+        assertThat(sink.sum(StepMetrics.RECORDS_IN, deliver)).isEqualTo(7);
+        assertThat(sink.sum(StepMetrics.RECORDS_IN, "Integration", StepMetrics.UNKNOWN_INTEGRATION)).as("unreadable").isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.RETRIED, deliver)).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEAD_LETTERED, "Integration", "crm-contacts", "Kind", "permanent")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEAD_LETTERED, "Integration", "crm-contacts", "Kind", "retryable")).as("out of attempts").isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEAD_LETTERED, "Integration", StepMetrics.UNKNOWN_INTEGRATION, "Kind", "permanent")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEFERRED, "Integration", "crm-contacts", "Reason", "api_429")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEFERRED, "Integration", "crm-contacts", "Reason", "rate_budget")).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.DEFERRED, "Integration", "crm-contacts", "Reason", "circuit")).isEqualTo(1);
+        // What the queues saw, message for message.
+        assertThat(sink.sum(StepMetrics.DEAD_LETTERED)).isEqualTo(sqs.sentTo(DLQ).size());
+        assertThat(sink.sum(StepMetrics.RETRIED) + sink.sum(StepMetrics.DEFERRED)).isEqualTo(sqs.sentTo(QUEUE).size());
+    }
+
+    @Test
+    void aHandOffThatFailedIsNotCountedAsRetried() throws Exception {
+        sqs.failing = Set.of(QUEUE);
+        StepMetrics metrics = StepMetrics.collecting();
+        Invocation.untimed(metrics).run(() -> runner.run(event(message("m-1", Json.write(envelope("r-1", 0)))), e -> {
+            throw StepFailure.retryable("down");
+        }));
+        InMemoryMetrics sink = new InMemoryMetrics();
+        sink.publish(metrics.drain());
+        assertThat(sink.sum(StepMetrics.RECORDS_IN)).isEqualTo(1);
+        assertThat(sink.sum(StepMetrics.RETRIED)).isZero();
     }
 }
