@@ -69,6 +69,7 @@ public final class ChaosRun {
      * @param seed       seeds every roll of the dice (printed with the account)
      * @param workers    instances per step
      * @param crashRate  chance of a crash at each crash point passed
+     * @param pollCommitCrashRate chance of a crash before a poll run commits its cursor, and before each of its page sends
      * @param deadline   the whole run's limit; a run that has not settled by then fails its account
      */
     public record Options(int records, long seed, int workers, double crashRate, double pollCommitCrashRate,
@@ -76,7 +77,7 @@ public final class ChaosRun {
 
         /** The fault mix: 20% 500, 5% 429, 1% past the timeout, 1% dropped connections; 1% crashes per point. */
         public static Options standard(int records, long seed) {
-            return new Options(records, seed, 4, 0.01, 0.3, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
+            return new Options(records, seed, 4, 0.01, 0.15, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
                     Duration.ofMinutes(Math.max(5, records / 400)));
         }
     }
@@ -117,7 +118,8 @@ public final class ChaosRun {
         int nThin = options.records() * 3 / 10;
         int nPoll = options.records() - nFull - nThin;
         Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
-        Map<String, String> expected = new LinkedHashMap<>(); // origin/id -> version
+        // origin/id -> version; a polled record's version is set when it appears at the source
+        Map<String, String> expected = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         Map<String, String> fullBodies = new LinkedHashMap<>();
         Map<String, ObjectNode> thinRecords = new HashMap<>();
         List<ObjectNode> polled = new ArrayList<>();
@@ -155,7 +157,7 @@ public final class ChaosRun {
              FakeApi destinationApi = FakeApi.start()) {
             aws.putSecret("ferry/chaos/webhook", "{\"key\":\"" + webhookKey + "\"}");
             aws.putSecret("ferry/chaos/destination", "{\"token\":\"" + token + "\"}");
-            ChaosSource source = new ChaosSource(sourceApi, faults, options.sourceErrors(), thinRecords, polled);
+            ChaosSource source = new ChaosSource(sourceApi, faults, options.sourceErrors(), thinRecords, polled, expected);
             // One record in 500 (at least two) the destination refuses until an operator fixes it: dead-lettered, then replayed.
             java.util.Set<String> poisoned = new java.util.TreeSet<>();
             List<String> all = new ArrayList<>(expected.keySet());
@@ -170,7 +172,7 @@ public final class ChaosRun {
             config.put(FerryConfig.INTEGRATIONS_DIR, specs.toString());
             config.put("chaos.destination.url", destinationApi.baseUrl());
             config.put("chaos.source.url", sourceApi.baseUrl());
-            config.put("chaos.poll.initial", base.minus(Duration.ofHours(1)).toString());
+            config.put("chaos.poll.initial", Instant.now().minus(Duration.ofMinutes(1)).toString());
             config.put(FerryConfig.RETRY_BASE_DELAY, "0");
             config.put(FerryConfig.MAX_ATTEMPTS, "10");
             config.put(FerryConfig.LEASE_SECONDS, "6");
@@ -274,7 +276,7 @@ public final class ChaosRun {
             Map<String, String> stillDead = settled ? deadLetters(aws) : Map.of();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-            return new Account(options, nFull, nThin, nPoll, settled, expected, destination.effects(), destination.wrong(),
+            return new Account(options, nFull, nThin, nPoll, settled, new LinkedHashMap<>(expected), destination.effects(), destination.wrong(),
                     deadLettered, stillDead, provider.edgeFailures(), faults.injected(), destination.requests(),
                     destination.absorbed(), destination.unauthorised(), provider.posts(), provider.statuses(), pollRuns.get(),
                     Map.copyOf(countsOf(pollStatuses)), source.pages(), replayRounds, poisoned, faultsPhase, elapsed);
@@ -316,7 +318,7 @@ public final class ChaosRun {
 
     private FerryRuntime runtime(Map<String, String> config, CrashingClients.Role role, Map<String, String> queueIds, AwsEmulators aws) {
         return new FerryRuntime(FerryConfig.of(config), Clock.systemUTC(),
-                new CrashingClients(role, faults, options.crashRate(), options.pollCommitCrashRate() / 6, aws.idempotencyTable(), queueIds));
+                new CrashingClients(role, faults, options.crashRate(), options.pollCommitCrashRate(), aws.idempotencyTable(), queueIds));
     }
 
     private SqsEventSource source(AwsEmulators aws, FerryConfig.Queue queue, RequestStreamHandler handler, String name) {
@@ -334,14 +336,18 @@ public final class ChaosRun {
         int tick = 0;
         while (polling.get() && !caughtUp.get()) {
             boolean allReleased = source.released() >= polledCount;
+            Instant newestPolled = allReleased ? Instant.parse(source.newest()) : Instant.MAX;
             source.release(provider.firstAnswered() >= webhooks ? polledCount
                     : (int) ((long) polledCount * provider.firstAnswered() / Math.max(1, webhooks)));
             List<Thread> runs = new ArrayList<>();
             for (int k = 0; k < 2; k++) {
                 RequestStreamHandler instance = instances.get((tick * 2 + k) % instances.size());
                 Thread t = new Thread(() -> {
-                    String status = pollOnce(instance);
-                    if (allReleased && status.equals("completed")) {
+                    JsonNode answer = pollOnce(instance);
+                    // Caught up: a run completed after the last release, its cursor at the newest record (a run capped
+                    // by maxWindow completes too, with its cursor at the window's end).
+                    if (allReleased && answer.path("status").asText().equals("completed")
+                            && !Instant.parse(answer.path("cursor").asText(Instant.MIN.toString())).isBefore(newestPolled)) {
                         caughtUp.set(true);
                     }
                 }, "chaos-schedule");
@@ -365,7 +371,8 @@ public final class ChaosRun {
         }
     }
 
-    private String pollOnce(RequestStreamHandler fetch) {
+    /** One scheduled invocation; its answer, or {"status": "crashed"} / {"status": "failed (...)"}. */
+    private JsonNode pollOnce(RequestStreamHandler fetch) {
         pollRuns.incrementAndGet();
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("version", "0");
@@ -376,17 +383,18 @@ public final class ChaosRun {
         event.putArray("resources");
         event.putObject("detail").put("integration", "chaos-poll");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String status;
+        JsonNode answer;
         try {
             fetch.handleRequest(new ByteArrayInputStream(Json.writeBytes(event)), out, new LocalLambdaContext("ferry-fetch"));
-            status = Json.MAPPER.readTree(out.toByteArray()).path("status").asText("?");
+            answer = Json.MAPPER.readTree(out.toByteArray());
         } catch (Crash crash) {
-            status = "crashed";
+            answer = Json.MAPPER.createObjectNode().put("status", "crashed");
         } catch (IOException | RuntimeException e) {
-            status = "failed (" + e.getClass().getSimpleName() + ")"; // e.g. the source's 500: the next run starts over
+            // e.g. the source's 500 after the quick retry: the next run starts over from the committed cursor
+            answer = Json.MAPPER.createObjectNode().put("status", "failed (" + e.getClass().getSimpleName() + ")");
         }
-        pollStatuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-        return status;
+        pollStatuses.computeIfAbsent(answer.path("status").asText("?"), s -> new AtomicLong()).incrementAndGet();
+        return answer;
     }
 
     /**
