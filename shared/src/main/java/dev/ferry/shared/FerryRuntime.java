@@ -1,5 +1,6 @@
 package dev.ferry.shared;
 
+import dev.ferry.shared.aws.AwsClientWrapper;
 import dev.ferry.shared.aws.AwsClients;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.http.HttpCaller;
@@ -25,6 +26,9 @@ import dev.ferry.shared.steps.TransformStep;
 import dev.ferry.shared.steps.WebhookStep;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +43,7 @@ public final class FerryRuntime {
 
     private final FerryConfig config;
     private final Clock clock;
+    private final AwsClientWrapper aws;
     private IntegrationRegistry integrations;
     private QueueSender queueSender;
     private SecretsProvider secrets;
@@ -51,8 +56,22 @@ public final class FerryRuntime {
     private LookupService lookups;
 
     public FerryRuntime(FerryConfig config, Clock clock) {
+        this(config, clock, AwsClientWrapper.NONE);
+    }
+
+    /** A test seam: every AWS client this runtime builds passes through {@code aws} (see {@link AwsClientWrapper}). */
+    public FerryRuntime(FerryConfig config, Clock clock, AwsClientWrapper aws) {
         this.config = config;
         this.clock = clock;
+        this.aws = aws;
+    }
+
+    private SqsClient sqs() {
+        return aws.wrap(SqsClient.class, AwsClients.sqs(config));
+    }
+
+    private DynamoDbClient dynamoDb() {
+        return aws.wrap(DynamoDbClient.class, AwsClients.dynamoDb(config));
     }
 
     /** With integrations already loaded (and checked) by the caller, e.g. the local command's, which keeps the good ones. */
@@ -90,21 +109,21 @@ public final class FerryRuntime {
 
     public synchronized QueueSender queueSender() {
         if (queueSender == null) {
-            queueSender = new QueueSender(AwsClients.sqs(config));
+            queueSender = new QueueSender(sqs());
         }
         return queueSender;
     }
 
     public synchronized SecretsProvider secrets() {
         if (secrets == null) {
-            secrets = new SecretsProvider(AwsClients.secretsManager(config), config.secretsTtl(), clock);
+            secrets = new SecretsProvider(aws.wrap(SecretsManagerClient.class, AwsClients.secretsManager(config)), config.secretsTtl(), clock);
         }
         return secrets;
     }
 
     public synchronized IdempotencyStore idempotency() {
         if (idempotency == null) {
-            idempotency = new IdempotencyStore(AwsClients.dynamoDb(config), config.idempotencyTable(), config.lease(),
+            idempotency = new IdempotencyStore(dynamoDb(), config.idempotencyTable(), config.lease(),
                     config.idempotencyTtl(), clock);
         }
         return idempotency;
@@ -120,7 +139,7 @@ public final class FerryRuntime {
     /** Rate budgets (DynamoDB state table, built on first use) and fault-tolerance guards per API. */
     public synchronized ResilientCalls resilience() {
         if (resilience == null) {
-            resilience = new ResilientCalls(() -> new RateLimiter(AwsClients.dynamoDb(config), config.stateTable(), clock),
+            resilience = new ResilientCalls(() -> new RateLimiter(dynamoDb(), config.stateTable(), clock),
                     config.httpTimeout(), clock);
         }
         return resilience;
@@ -128,7 +147,7 @@ public final class FerryRuntime {
 
     /** Re-drives dead letters through the current specs (see {@link Replayer}). */
     public Replayer replayer() {
-        return new Replayer(AwsClients.sqs(config), queueSender(), integrations(), config,
+        return new Replayer(sqs(), queueSender(), integrations(), config,
                 spec -> spec.lookups().isEmpty() ? Lookups.NONE : lookups().forSpec(spec));
     }
 
@@ -163,7 +182,7 @@ public final class FerryRuntime {
     public synchronized ScheduledPoller poller() {
         if (poller == null) {
             poller = new ScheduledPoller(integrations(), apiClients(), queueSender(),
-                    new PollState(AwsClients.dynamoDb(config), config.stateTable(), clock), config, clock, PollHooks.NONE);
+                    new PollState(dynamoDb(), config.stateTable(), clock), config, clock, PollHooks.NONE);
         }
         return poller;
     }

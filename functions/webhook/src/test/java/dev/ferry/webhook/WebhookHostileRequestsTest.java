@@ -53,6 +53,13 @@ class WebhookHostileRequestsTest {
     static final long SEED = Long.getLong("ferry.test.seed", 20261211L);
     static final int CASES = Integer.getInteger("ferry.test.webhook-cases", 10_000);
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+    /**
+     * The most one hostile request may take in the handler: generous (a shared 2-core machine, a GC pause), so that it
+     * fails only on work that grows with the hostile input (a parser gone quadratic, a regex backtracking).
+     */
+    static final long BOUND_MILLIS = Long.getLong("ferry.test.webhook-bound-ms", 3_000);
+    /** Answers by status code over every scheme, printed at the end. */
+    static final Map<Integer, Integer> ALL_STATUSES = new java.util.concurrent.ConcurrentSkipListMap<>();
     static final String VALID_BODY = "{\"id\":\"r-1\",\"name\":\"Zoë Ada\",\"amount\":12.50,\"tags\":[\"a\",\"b\"]}";
 
     /** Every scheme WebhookVerifier knows, the generic hmac in three shapes; each an integration of its own. */
@@ -113,6 +120,8 @@ class WebhookHostileRequestsTest {
 
     @AfterAll
     static void stop() {
+        System.out.printf("webhook fuzzing: %d hostile requests over %d schemes (seed %d); answers by status %s%n",
+                ALL_STATUSES.values().stream().mapToInt(Integer::intValue).sum(), Scheme.values().length, SEED, ALL_STATUSES);
         if (aws != null) {
             aws.close();
         }
@@ -180,6 +189,8 @@ class WebhookHostileRequestsTest {
         Map<String, Integer> wrong = new TreeMap<>(); // "problem, by defect" -> count
         List<String> examples = new ArrayList<>();
         int reachedJsonCheck = 0;
+        long[] times = new long[CASES];
+        List<String> slow = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < CASES; i++) {
             Draft draft = new Draft(scheme, random);
@@ -187,8 +198,15 @@ class WebhookHostileRequestsTest {
             byte[] event = draft.build();
             String what = "seed " + seed + " (-Dferry.test.seed=" + SEED + "), " + scheme + " case " + i + " " + defects
                     + ": " + excerpt(event);
+            long t0 = System.nanoTime();
             Answer answer = invoke(event);
+            long took = System.nanoTime() - t0;
+            times[i] = took;
+            if (took > BOUND_MILLIS * 1_000_000) {
+                slow.add(what + " took " + took / 1_000_000 + " ms");
+            }
             statuses.merge(answer.status(), 1, Integer::sum);
+            ALL_STATUSES.merge(answer.status(), 1, Integer::sum);
             defects.forEach(d -> defectsSeen.merge(d.name(), 1, Integer::sum));
             String problem = judge(answer);
             if (problem != null) {
@@ -204,8 +222,13 @@ class WebhookHostileRequestsTest {
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("%s: %d hostile requests in %d ms; statuses %s; %d reached the JSON check; defects %s%n",
-                scheme, CASES, millis, statuses, reachedJsonCheck, defectsSeen);
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%s: %d hostile requests in %d ms (handler time p50 %.2f ms, p99 %.2f ms, max %.1f ms; bound %d ms);"
+                        + " statuses %s; %d reached the JSON check; defects %s%n", scheme, CASES, millis, sorted[CASES / 2] / 1e6,
+                sorted[CASES * 99 / 100] / 1e6, sorted[CASES - 1] / 1e6, BOUND_MILLIS, statuses, reachedJsonCheck, defectsSeen);
+        assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum()).as("every case answered").isEqualTo(CASES);
+        assertThat(slow).as("%s: requests over the %d ms bound (seed %d)", scheme, BOUND_MILLIS, seed).isEmpty();
         assertThat(wrong).as("%s: wrong answers (seed %d), e.g.%n%s", scheme, seed, String.join("\n", examples)).isEmpty();
         assertThat(aws.depth(FerryConfig.Queue.TRANSFORM)).as("%s: nothing queued for transform", scheme).isZero();
         assertThat(aws.depth(FerryConfig.Queue.FETCH)).as("%s: nothing queued for fetch", scheme).isZero();
@@ -227,7 +250,9 @@ class WebhookHostileRequestsTest {
         TRUNCATED_JSON, TWO_DOCUMENTS, TRAILING_GARBAGE, TRAILING_COMMA, DUPLICATE_KEY, NOT_JSON_SYNTAX, INVALID_UTF8,
         BYTE_ORDER_MARK, LONE_SURROGATE_TEXT, NOT_AN_OBJECT, EMPTY_BODY, DEEP_NESTING, LONG_NUMBER, NO_RECORD_ID,
         BAD_RECORD_ID, TOO_LARGE,
-        WRONG_SIGNATURE, SIGNED_OTHER_BODY, WRONG_KEY, MISSING_SIGNATURE, HUGE_SIGNATURE,
+        DEEP_OBJECT, NEGATIVE_LONG_NUMBER, LONG_FRACTION,
+        WRONG_SIGNATURE, SIGNED_OTHER_BODY, WRONG_KEY, MISSING_SIGNATURE, HUGE_SIGNATURE, CRLF_SIGNATURE, REPEATED_SIGNATURE,
+        CRLF_DELIVERY_ID, ODD_INTEGRATION_NAME,
         HOSTILE_TIMESTAMP, STALE_TIMESTAMP,
         MISSING_DELIVERY_ID, BAD_DELIVERY_ID, DUPLICATE_HEADER, NULL_HEADER, NON_TEXT_HEADER, HUGE_HEADER, TOO_MANY_HEADERS,
         METHOD, ROUTE, REQUEST_CONTEXT, BODY_TYPE, BASE64_FLAG, NULL_FIELD, EVENT_NOT_OBJECT,
@@ -251,7 +276,10 @@ class WebhookHostileRequestsTest {
          */
         String part(Scheme s) {
             return switch (this) {
-                case WRONG_SIGNATURE, SIGNED_OTHER_BODY, WRONG_KEY, MISSING_SIGNATURE, HUGE_SIGNATURE -> "signature";
+                case WRONG_SIGNATURE, SIGNED_OTHER_BODY, WRONG_KEY, MISSING_SIGNATURE, HUGE_SIGNATURE, CRLF_SIGNATURE,
+                     REPEATED_SIGNATURE -> "signature";
+                case CRLF_DELIVERY_ID -> s == Scheme.STRIPE ? "body" : "delivery";
+                case ODD_INTEGRATION_NAME -> "event";
                 case HOSTILE_TIMESTAMP, STALE_TIMESTAMP -> "timestamp";
                 case MISSING_DELIVERY_ID, BAD_DELIVERY_ID -> s == Scheme.STRIPE ? "body" : "delivery";
                 case DUPLICATE_HEADER, NULL_HEADER, NON_TEXT_HEADER, HUGE_HEADER, TOO_MANY_HEADERS -> "headers";
@@ -273,7 +301,12 @@ class WebhookHostileRequestsTest {
             {(byte) 0xED, (byte) 0xBF, (byte) 0xBF}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80},
             {(byte) 0xFF}, {(byte) 0xC1, (byte) 0xBF}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
 
-    static final int[] NOISE = "abcXYZ019 -_./:;,=\"'\\{}[]é😀\u0000\u0007\uFEFF".codePoints().toArray();
+    /** Integration names that are not the scheme's {i} (nor any integration's), in forms a path or a router might bend. */
+    static final String[] ODD_NAMES = {"{i}\u0000", "{i}%00", "{i}/..", "../{i}", "{i}\r\n", "h\u043Eok-hmac", "{i}\u200B", "{i}.yaml",
+            "{i}?x=1", "{i}#", "%7Bintegration%7D", "{integration}", "\uD800", "i".repeat(10_000), "{i}{i}", "{i} ", "\t{i}",
+            "{i}\uFEFF", "ＨＯＯＫ", "🙂", "*", "%2e%2e", "..", ".", "null", "undefined"};
+
+    static final int[] NOISE = "abcXYZ019 -_./:;,=\"'\\{}[]é😀\u0001\u0007\uFEFF".codePoints().toArray();
 
     /** One request being generated: what is signed, the headers, the event, its bytes. */
     static final class Draft {
@@ -441,6 +474,21 @@ class WebhookHostileRequestsTest {
                         case EMPTY_BODY -> body = new byte[0];
                         case DEEP_NESTING -> body = utf8(json.replace("\"tags\":", "\"deep\":" + "[".repeat(5000) + "]".repeat(5000) + ",\"tags\":"));
                         case LONG_NUMBER -> body = utf8(json.replace("12.50", "9".repeat(1001 + random.nextInt(2000))));
+                        case NEGATIVE_LONG_NUMBER -> body = utf8(json.replace("12.50", "-" + "9".repeat(1001 + random.nextInt(2000))));
+                        case LONG_FRACTION -> body = utf8(json.replace("12.50", "0." + "1".repeat(1001 + random.nextInt(2000))
+                                + pick("", "e5", "E-400")));
+                        case DEEP_OBJECT -> {
+                            int depth = 1001 + random.nextInt(4000);
+                            body = utf8(json.replace("\"tags\":", "\"deep\":" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) + ",\"tags\":"));
+                        }
+                        case CRLF_DELIVERY_ID -> {
+                            String bad = pick("d-1\r\nX-Injected: 1", "d-1\r", "\r\nd-1", "d-1\n\n{}", "d\r\n\r\nbody");
+                            if (scheme == Scheme.STRIPE) {
+                                body = utf8(replaceId(json, "\"id\":" + Json.write(JsonNodeFactory.instance.textNode(bad))));
+                            } else {
+                                deliveryId = bad;
+                            }
+                        }
                         case NO_RECORD_ID -> body = utf8(replaceId(json, pick("\"id\":null", "\"id\":{}",
                                 "\"id\":[]", "\"id\":\"\"", "\"id\":\"   \"", "\"ident\":\"r\"")));
                         case BAD_RECORD_ID -> body = utf8(replaceId(json, pick("\"id\":\"" + "r".repeat(513 + random.nextInt(2000)) + "\"",
@@ -485,6 +533,13 @@ class WebhookHostileRequestsTest {
                                     scheme == Scheme.HMAC_HEADER_PART ? "x-event" : signatureHeader());
                             headers.properties().removeIf(h -> h.getKey().equalsIgnoreCase(name)); // in any case
                         }
+                        case CRLF_SIGNATURE -> {
+                            String valid = headers.path(signatureHeader()).asText("");
+                            int at = valid.isEmpty() ? 0 : random.nextInt(valid.length() + 1);
+                            headers.put(signatureHeader(), valid.substring(0, at) + pick("\r\n", "\r", "\n", "\r\nX-Injected: 1\r\n",
+                                    "\r\n " + valid) + valid.substring(at));
+                        }
+                        case REPEATED_SIGNATURE -> headers.put(signatureHeader(), repeatedSignature(headers.path(signatureHeader()).asText("")));
                         case HUGE_SIGNATURE -> headers.put(signatureHeader(), headers.path(signatureHeader()).asText("")
                                 + "f".repeat(1000 + random.nextInt(30_000)));
                         case MISSING_DELIVERY_ID -> {
@@ -551,6 +606,12 @@ class WebhookHostileRequestsTest {
                                 default -> http.put("method", 7);
                             }
                         }
+                        case ODD_INTEGRATION_NAME -> {
+                            String name = pick(ODD_NAMES).replace("{i}", scheme.integration);
+                            event.putObject("pathParameters").put("integration", name);
+                            event.put("rawPath", "/webhooks/" + name);
+                            http.put("path", "/webhooks/" + name);
+                        }
                         case BODY_TYPE -> event.set("body", Json.MAPPER.valueToTree(pick(List.of("x"), Map.of("id", "r"), 42, true)));
                         case BASE64_FLAG -> {
                             switch (random.nextInt(4)) {
@@ -613,6 +674,24 @@ class WebhookHostileRequestsTest {
         @SafeVarargs
         final <T> T pick(T... options) {
             return options[random.nextInt(options.length)];
+        }
+
+        /**
+         * The signature header as a sender that repeated it would send it (API Gateway joins repeated headers with a comma):
+         * for schemes that take one signature, the valid one beside a wrong one; for schemes whose header is a list
+         * (standard-webhooks, stripe), only wrong ones — a list with one valid entry is valid.
+         */
+        String repeatedSignature(String valid) {
+            String wrongHex = HexFormat.of().formatHex(randomBytes(32));
+            return switch (scheme) {
+                case STANDARD_WEBHOOKS -> "v1," + b64(randomBytes(32)) + pick(" ", ",", ", ") + "v1," + b64(randomBytes(32));
+                case STRIPE -> "t=" + timestamp + ",v1=" + wrongHex + ",v1=" + HexFormat.of().formatHex(randomBytes(32))
+                        + pick("", ",t=" + timestamp + ",v1=" + wrongHex);
+                default -> {
+                    String wrong = valid.startsWith("sha256=") ? "sha256=" + wrongHex : b64(randomBytes(valid.length() * 3 / 4 + 1));
+                    yield random.nextBoolean() ? valid + pick(",", ", ", " ") + wrong : wrong + pick(",", ", ", " ") + valid;
+                }
+            };
         }
 
         String noise() {

@@ -17,7 +17,7 @@ import java.util.Map;
  * uses checked at this boundary: the event is a JSON object; {@code requestContext.http.method} is text; paths,
  * headers, path parameters and the body are text (or absent); {@code isBase64Encoded} is a boolean; a base64 body
  * decodes; a text body is valid Unicode (no lone surrogates, which have no UTF-8 form); no header appears twice in
- * different cases (which value would a signature cover?); headers are of a bounded size. {@link #read} never throws:
+ * different cases (which value would a signature cover?) or holds CR, LF or NUL; headers are of a bounded size. {@link #read} never throws:
  * it answers the request or the 4xx to refuse the event with, and its reason.
  *
  * @param method      as sent, never null
@@ -124,6 +124,10 @@ public record InboundRequest(String method, String path, String integration, Map
                 if (value.asText().length() > MAX_HEADER_CHARS) {
                     return new Refused(431, "header " + shown(name) + " is longer than " + MAX_HEADER_CHARS + " characters");
                 }
+                if (breaksALine(name) || breaksALine(value.asText())) {
+                    // Not trimmed away: a value that a parser trims differently than the signer signed is ambiguous.
+                    return new Refused(400, "header " + shown(name) + " holds a line break or NUL (not allowed in an HTTP header)");
+                }
                 if (headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value.asText()) != null) {
                     return new Refused(400, "header " + shown(name) + " appears more than once (names differ only in case)");
                 }
@@ -158,6 +162,11 @@ public record InboundRequest(String method, String path, String integration, Map
     }
 
     /** The sender's text for a reason: at most {@link #SHOWN_CHARS} characters, quoted, controls escaped. */
+    /** CR, LF or NUL: never part of an HTTP field (RFC 9110, section 5.5). */
+    private static boolean breaksALine(String text) {
+        return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\u0000') >= 0;
+    }
+
     public static String shown(String text) {
         if (text == null) {
             return "(none)";

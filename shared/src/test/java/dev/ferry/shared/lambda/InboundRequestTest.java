@@ -148,6 +148,24 @@ class InboundRequestTest {
     }
 
     @Test
+    void aHeaderWithCarriageReturnLineFeedOrNulIsRefusedNotTrimmedAway() throws Exception {
+        // HTTP field values never hold CR, LF or NUL (RFC 9110 5.5); a signature "sha256=...\r\n" was trimmed and accepted.
+        for (String value : new String[] {"sha256=abc\r\n", "\r\nsha256=abc", "sha256=a\rbc", "sha256=abc\nX-Injected: 1", "abc\u0000"}) {
+            ObjectNode event = sample();
+            ((ObjectNode) event.get("headers")).put("x-sandbox-signature", value);
+            assertThat(refused(event)).isEqualTo(new InboundRequest.Refused(400,
+                    "header 'x-sandbox-signature' holds a line break or NUL (not allowed in an HTTP header)"));
+        }
+        ObjectNode event = sample();
+        ((ObjectNode) event.get("headers")).put("x-evil\r\nx-injected", "1");
+        assertThat(refused(event)).isEqualTo(new InboundRequest.Refused(400,
+                "header 'x-evil\\u000d\\u000ax-injected' holds a line break or NUL (not allowed in an HTTP header)"));
+        event = sample();
+        ((ObjectNode) event.get("headers")).put("x-tab", "a\tb c");
+        assertThat(ok(event).header("x-tab")).as("tabs and spaces are allowed in a value").isEqualTo("a\tb c");
+    }
+
+    @Test
     void reasonsShowTheSendersTextShortAndEscaped() {
         assertThat(InboundRequest.shown("abc")).isEqualTo("'abc'");
         assertThat(InboundRequest.shown("a\nb\u0000\uD800")).isEqualTo("'a\\u000ab\\u0000\\ud800'");
