@@ -121,6 +121,7 @@ class PollStateTest {
             String holder = state.holder("crm", "schedule").orElseThrow().holder();
             CyclicBarrier commitTogether = new CyclicBarrier(runners);
             List<Future<Boolean>> commits = new ArrayList<>();
+            List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < runners; i++) {
                 String run = "run-" + i;
                 commits.add(pool.submit(() -> {
@@ -129,6 +130,7 @@ class PollStateTest {
                         state.commit("crm", "schedule", run, 0, "2026-11-23T11:0" + run.charAt(4) + ":00Z", run);
                         return true;
                     } catch (PollState.ConflictException e) {
+                        refusals.add(e.getMessage());
                         return false;
                     }
                 }));
@@ -137,7 +139,7 @@ class PollStateTest {
             for (Future<Boolean> f : commits) {
                 won += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
             }
-            assertThat(won).isEqualTo(1);
+            assertThat(won).as("holder %s; refusals %s", holder, refusals).isEqualTo(1);
             assertThat(state.cursor("crm").version()).isEqualTo(1);
             assertThat(state.cursor("crm").value()).isEqualTo("2026-11-23T11:0" + holder.charAt(4) + ":00Z");
         } finally {

@@ -185,8 +185,15 @@ public final class PollState {
         }
     }
 
-    /** How often a commit cancelled only by concurrent transactions is tried in all. */
-    static final int COMMIT_ATTEMPTS = 5;
+    /**
+     * How often a commit cancelled only by concurrent transactions is tried in all. Racing runs retry too, so on a busy
+     * machine five tries with short pauses were once all lost by the lease holder; ten with doubling pauses (capped at
+     * {@link #MAX_PAUSE_MILLIS}) wait about five seconds in the worst case, which is what DynamoDB asks for conflicts.
+     */
+    static final int COMMIT_ATTEMPTS = 10;
+
+    /** The longest pause between two commit attempts. */
+    static final long MAX_PAUSE_MILLIS = 1_000;
 
     private static boolean onlyTransactionConflicts(TransactionCanceledException e) {
         return e.hasCancellationReasons() && e.cancellationReasons().stream().map(CancellationReason::code)
@@ -196,7 +203,9 @@ public final class PollState {
 
     private static void pauseBeforeRetry(int attempt) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 40L * attempt));
+            // Full jitter over a doubling ceiling, so racing runs spread out instead of colliding again in step.
+            long ceiling = Math.min(MAX_PAUSE_MILLIS, 20L << Math.min(attempt, 10));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, ceiling + 1));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
