@@ -69,7 +69,7 @@ public final class ChaosRun {
      * @param seed       seeds every roll of the dice (printed with the account)
      * @param workers    instances per step
      * @param crashRate  chance of a crash at each crash point passed
-     * @param pollCommitCrashRate chance of a crash before a poll run commits its cursor, and before each of its page sends
+     * @param pollCommitCrashRate chance of a crash before a poll run commits its cursor (every 25th page served crashes too)
      * @param deadline   the whole run's limit; a run that has not settled by then fails its account
      */
     public record Options(int records, long seed, int workers, double crashRate, double pollCommitCrashRate,
@@ -87,6 +87,7 @@ public final class ChaosRun {
     private final Options options;
     private final Faults faults;
     private final AtomicLong pollRuns = new AtomicLong();
+    private java.util.concurrent.atomic.AtomicBoolean crashNextPage = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, AtomicLong> pollStatuses = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChaosRun(Options options) {
@@ -158,6 +159,7 @@ public final class ChaosRun {
             aws.putSecret("ferry/chaos/webhook", "{\"key\":\"" + webhookKey + "\"}");
             aws.putSecret("ferry/chaos/destination", "{\"token\":\"" + token + "\"}");
             ChaosSource source = new ChaosSource(sourceApi, faults, options.sourceErrors(), thinRecords, polled, expected);
+            crashNextPage = source.crashNextPage;
             // One record in 500 (at least two) the destination refuses until an operator fixes it: dead-lettered, then replayed.
             java.util.Set<String> poisoned = new java.util.TreeSet<>();
             List<String> all = new ArrayList<>(expected.keySet());
@@ -318,7 +320,7 @@ public final class ChaosRun {
 
     private FerryRuntime runtime(Map<String, String> config, CrashingClients.Role role, Map<String, String> queueIds, AwsEmulators aws) {
         return new FerryRuntime(FerryConfig.of(config), Clock.systemUTC(),
-                new CrashingClients(role, faults, options.crashRate(), options.pollCommitCrashRate(), aws.idempotencyTable(), queueIds));
+                new CrashingClients(role, faults, options.crashRate(), crashNextPage, aws.idempotencyTable(), queueIds));
     }
 
     private SqsEventSource source(AwsEmulators aws, FerryConfig.Queue queue, RequestStreamHandler handler, String name) {
