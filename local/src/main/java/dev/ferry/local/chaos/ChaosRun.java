@@ -77,7 +77,7 @@ public final class ChaosRun {
 
         /** The fault mix: 20% 500, 5% 429, 1% past the timeout, 1% dropped connections; 1% crashes per point. */
         public static Options standard(int records, long seed) {
-            return new Options(records, seed, 4, 0.01, 0.15, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
+            return new Options(records, seed, 4, 0.01, 0.25, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
                     Duration.ofMinutes(Math.max(5, records / 400)));
         }
     }
@@ -87,6 +87,7 @@ public final class ChaosRun {
     private final Options options;
     private final Faults faults;
     private final AtomicLong pollRuns = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
     private java.util.concurrent.atomic.AtomicBoolean crashNextPage = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, AtomicLong> pollStatuses = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -195,7 +196,13 @@ public final class ChaosRun {
                         fetch.queueSender(), fetch.config(), Clock.systemUTC(), fetch.poller().withHooks(new PollHooks() {
                             @Override
                             public void beforeCursorCommit(Checkpoint checkpoint) {
-                                faults.maybeCrash("poll: between queueing its pages and committing the cursor", options.pollCommitCrashRate());
+                                // Counted, not rolled, like the page crashes: a CI-size run has only a few dozen commits.
+                                long every = Math.max(2, Math.round(1 / options.pollCommitCrashRate()));
+                                if (commits.incrementAndGet() % every == 0 && faults.enabled()) {
+                                    String point = "poll: between queueing its pages and committing the cursor";
+                                    faults.count("crash: " + point);
+                                    throw new Crash(point);
+                                }
                             }
                         })));
                 schedulers.add(fetchFunction);

@@ -29,7 +29,7 @@ final class ChaosSource {
     /** Set when a page is served that the poll must crash before queueing (read by {@link CrashingClients}). */
     final java.util.concurrent.atomic.AtomicBoolean crashNextPage = new java.util.concurrent.atomic.AtomicBoolean();
     /** Every this many pages served, the run crashes before queueing the page's records (a rate per page, not per send). */
-    static final int CRASH_EVERY_PAGES = 25;
+    static final int CRASH_EVERY_PAGES = 15;
 
     /**
      * @param expectedVersions where each polled record's version goes when it is released ("poll/id" -> updated_at)
