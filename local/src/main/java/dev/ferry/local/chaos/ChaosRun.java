@@ -69,7 +69,8 @@ public final class ChaosRun {
      * @param seed       seeds every roll of the dice (printed with the account)
      * @param workers    instances per step
      * @param crashRate  chance of a crash at each crash point passed
-     * @param pollCommitCrashRate chance of a crash before a poll run commits its cursor (every 25th page served crashes too)
+     * @param pollCommitCrashRate share of poll runs that crash before committing their cursor (every 1/rate-th run that gets
+     *                   there; every 15th page served also crashes before it is queued)
      * @param deadline   the whole run's limit; a run that has not settled by then fails its account
      */
     public record Options(int records, long seed, int workers, double crashRate, double pollCommitCrashRate,
