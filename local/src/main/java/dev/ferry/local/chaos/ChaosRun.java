@@ -69,7 +69,8 @@ public final class ChaosRun {
      * @param seed       seeds every roll of the dice (printed with the account)
      * @param workers    instances per step
      * @param crashRate  chance of a crash at each crash point passed
-     * @param pollCommitCrashRate chance of a crash before a poll run commits its cursor, and before each of its page sends
+     * @param pollCommitCrashRate share of poll runs that crash before committing their cursor (every 1/rate-th run that gets
+     *                   there; every 15th page served also crashes before it is queued)
      * @param deadline   the whole run's limit; a run that has not settled by then fails its account
      */
     public record Options(int records, long seed, int workers, double crashRate, double pollCommitCrashRate,
@@ -77,7 +78,7 @@ public final class ChaosRun {
 
         /** The fault mix: 20% 500, 5% 429, 1% past the timeout, 1% dropped connections; 1% crashes per point. */
         public static Options standard(int records, long seed) {
-            return new Options(records, seed, 4, 0.01, 0.15, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
+            return new Options(records, seed, 4, 0.01, 0.25, 0.1, new ChaosDestination.Rates(0.20, 0.05, 0.01, 0.01), 0.03,
                     Duration.ofMinutes(Math.max(5, records / 400)));
         }
     }
@@ -87,6 +88,8 @@ public final class ChaosRun {
     private final Options options;
     private final Faults faults;
     private final AtomicLong pollRuns = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private java.util.concurrent.atomic.AtomicBoolean crashNextPage = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, AtomicLong> pollStatuses = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ChaosRun(Options options) {
@@ -158,6 +161,7 @@ public final class ChaosRun {
             aws.putSecret("ferry/chaos/webhook", "{\"key\":\"" + webhookKey + "\"}");
             aws.putSecret("ferry/chaos/destination", "{\"token\":\"" + token + "\"}");
             ChaosSource source = new ChaosSource(sourceApi, faults, options.sourceErrors(), thinRecords, polled, expected);
+            crashNextPage = source.crashNextPage;
             // One record in 500 (at least two) the destination refuses until an operator fixes it: dead-lettered, then replayed.
             java.util.Set<String> poisoned = new java.util.TreeSet<>();
             List<String> all = new ArrayList<>(expected.keySet());
@@ -193,7 +197,13 @@ public final class ChaosRun {
                         fetch.queueSender(), fetch.config(), Clock.systemUTC(), fetch.poller().withHooks(new PollHooks() {
                             @Override
                             public void beforeCursorCommit(Checkpoint checkpoint) {
-                                faults.maybeCrash("poll: between queueing its pages and committing the cursor", options.pollCommitCrashRate());
+                                // Counted, not rolled, like the page crashes: a CI-size run has only a few dozen commits.
+                                long every = Math.max(2, Math.round(1 / options.pollCommitCrashRate()));
+                                if (commits.incrementAndGet() % every == 0 && faults.enabled()) {
+                                    String point = "poll: between queueing its pages and committing the cursor";
+                                    faults.count("crash: " + point);
+                                    throw new Crash(point);
+                                }
                             }
                         })));
                 schedulers.add(fetchFunction);
@@ -318,7 +328,7 @@ public final class ChaosRun {
 
     private FerryRuntime runtime(Map<String, String> config, CrashingClients.Role role, Map<String, String> queueIds, AwsEmulators aws) {
         return new FerryRuntime(FerryConfig.of(config), Clock.systemUTC(),
-                new CrashingClients(role, faults, options.crashRate(), options.pollCommitCrashRate(), aws.idempotencyTable(), queueIds));
+                new CrashingClients(role, faults, options.crashRate(), crashNextPage, aws.idempotencyTable(), queueIds));
     }
 
     private SqsEventSource source(AwsEmulators aws, FerryConfig.Queue queue, RequestStreamHandler handler, String name) {

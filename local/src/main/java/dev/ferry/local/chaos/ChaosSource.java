@@ -26,6 +26,10 @@ final class ChaosSource {
     private final Map<String, String> expectedVersions;
     private Instant lastVersion = Instant.EPOCH;
     private final AtomicLong pages = new AtomicLong();
+    /** Set when a page is served that the poll must crash before queueing (read by {@link CrashingClients}). */
+    final java.util.concurrent.atomic.AtomicBoolean crashNextPage = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Every this many pages served, the run crashes before queueing the page's records (a rate per page, not per send). */
+    static final int CRASH_EVERY_PAGES = 15;
 
     /**
      * @param expectedVersions where each polled record's version goes when it is released ("poll/id" -> updated_at)
@@ -82,7 +86,9 @@ final class ChaosSource {
         if (faults.roll("source: 500", serverError)) {
             return FakeApi.Reply.json(500, "{\"error\":\"chaos: source down\"}");
         }
-        pages.incrementAndGet();
+        if (pages.incrementAndGet() % CRASH_EVERY_PAGES == 0 && faults.enabled()) {
+            crashNextPage.set(true);
+        }
         Instant since = request.queryParam("updated_since").map(Instant::parse).orElse(Instant.MIN);
         Instant before = request.queryParam("updated_before").map(Instant::parse).orElse(Instant.MAX);
         String after = request.queryParam("after").orElse("");

@@ -30,14 +30,15 @@ final class CrashingClients implements AwsClientWrapper {
     private final Role role;
     private final Faults faults;
     private final double rate;
-    private final double pageRate;
+    private final java.util.concurrent.atomic.AtomicBoolean crashNextPage;
     private final String idempotencyTable;
     /** queue URL -> queue id (fetch, transform-dlq, ...) */
     private final Map<String, String> queues;
 
-    /** @param pageRate the crash rate before each batch send of a poll page (pages are few; records many) */
-    CrashingClients(Role role, Faults faults, double rate, double pageRate, String idempotencyTable, Map<String, String> queues) {
-        this.pageRate = pageRate;
+    /** @param crashNextPage set by the source when the poll is to crash before queueing the page just served */
+    CrashingClients(Role role, Faults faults, double rate, java.util.concurrent.atomic.AtomicBoolean crashNextPage,
+                    String idempotencyTable, Map<String, String> queues) {
+        this.crashNextPage = crashNextPage;
         this.role = role;
         this.faults = faults;
         this.rate = rate;
@@ -104,7 +105,14 @@ final class CrashingClients implements AwsClientWrapper {
             case TRANSFORM -> queue.equals("deliver") ? "transform: before queueing to deliver" : "transform: before handing a record back to " + queue;
             case DELIVER -> "deliver: before handing a record back to " + queue;
         };
-        faults.maybeCrash(point, role == Role.FETCH && batch ? pageRate : rate);
+        if (role == Role.FETCH && batch && queue.equals("transform")) {
+            if (crashNextPage.getAndSet(false)) {
+                faults.count("crash: " + point);
+                throw new Crash(point);
+            }
+            return;
+        }
+        faults.maybeCrash(point, rate);
     }
 
     /** Complete (the claim becomes done), as opposed to other updates. */
