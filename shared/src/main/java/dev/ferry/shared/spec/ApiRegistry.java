@@ -75,11 +75,27 @@ public final class ApiRegistry {
      * problems at once ({@code ferry validate}) or keep going with the good ones ({@code ferry dev}).
      */
     public static ApiRegistry load(SpecLoader loader, List<Path> directories, List<String> problems) {
+        return fromSources(loader, SpecFiles.read("apis", directories, false, problems), problems);
+    }
+
+    /** As {@link #load(SpecLoader, List, List)}, from files already read. */
+    static ApiRegistry fromSources(SpecLoader loader, List<SpecFiles.Source> sources, List<String> problems) {
         Map<String, Declared> apis = new TreeMap<>();
-        for (SpecFiles.Source source : SpecFiles.read("apis", directories, false, problems)) {
+        for (SpecFiles.Source source : sources) {
             collect(loader, source.file(), source.text(), apis, problems);
         }
         return new ApiRegistry(apis);
+    }
+
+    /** These APIs plus the named ones from {@code previous} (the last good versions of files that fail now). */
+    ApiRegistry with(ApiRegistry previous, Collection<String> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        Map<String, Declared> merged = new TreeMap<>(byName);
+        names.forEach(n -> merged.putIfAbsent(n, previous.byName.get(n)));
+        merged.values().removeIf(java.util.Objects::isNull);
+        return new ApiRegistry(merged);
     }
 
     private static void collect(SpecLoader loader, String file, String text, Map<String, Declared> apis, List<String> problems) {

@@ -57,8 +57,12 @@ public final class IntegrationRegistry {
      * (the APIs from the {@code apis/} beside each integrations directory), else both from the classpath.
      */
     public static IntegrationRegistry load(SpecLoader loader, List<Path> directories) {
-        List<Path> apiDirs = directories.stream().map(d -> d.toAbsolutePath().normalize().resolveSibling("apis")).distinct().toList();
-        return load(loader, apiDirs, directories);
+        return load(loader, apiDirectoriesBeside(directories), directories);
+    }
+
+    /** The {@code apis/} beside each integrations directory. */
+    static List<Path> apiDirectoriesBeside(List<Path> directories) {
+        return directories.stream().map(d -> d.toAbsolutePath().normalize().resolveSibling("apis")).distinct().toList();
     }
 
     /** As {@link #load(SpecLoader, List)}, with the APIs' directories named (none: from the classpath). */
@@ -78,7 +82,10 @@ public final class IntegrationRegistry {
         List<String> problems = new ArrayList<>();
         List<IntegrationSpec> specs = new ArrayList<>();
         for (SpecFiles.Source source : SpecFiles.read("integrations", directories, true, problems)) {
-            collect(loader, source.file(), source.text(), specs, problems);
+            IntegrationSpec spec = collect(loader, source.file(), source.text(), problems);
+            if (spec != null) {
+                specs.add(spec);
+            }
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
@@ -86,17 +93,19 @@ public final class IntegrationRegistry {
         return specs;
     }
 
-    private static void collect(SpecLoader loader, String file, String text, List<IntegrationSpec> specs,
-                                List<String> problems) {
+    /** One file's spec, or null with its problems added (a spec whose name is not its file's is returned with a problem). */
+    static IntegrationSpec collect(SpecLoader loader, String file, String text, List<String> problems) {
         try {
             IntegrationSpec spec = loader.load(file, text);
             String expected = SpecFiles.expectedName(file);
             if (!expected.equals(spec.name())) {
-                problems.add(file + ": name: '" + spec.name() + "' must match the file name '" + expected + "'");
+                problems.add(file + ":" + YamlLines.lineOf(text, "/name").orElse(1) + ": name: '" + spec.name()
+                        + "' must match the file name '" + expected + "'");
             }
-            specs.add(spec);
+            return spec;
         } catch (SpecException e) {
             problems.addAll(e.problems());
+            return null;
         }
     }
 }
