@@ -85,6 +85,17 @@ public final class LocalFerry implements AutoCloseable {
         return runtime;
     }
 
+    /**
+     * Reads the spec directories again and puts the new specs to work at once (the next message any step takes uses
+     * them); on any invalid spec nothing changes.
+     *
+     * @return the integrations added, changed or removed
+     * @throws dev.ferry.shared.spec.SpecException listing every problem
+     */
+    public java.util.SortedSet<String> reloadSpecs() {
+        return runtime.reloadIntegrations();
+    }
+
     /** Starts polling the three queues in the background, as Lambda's event source mappings do. */
     public LocalFerry startPollers() {
         sources.forEach(SqsEventSource::start);

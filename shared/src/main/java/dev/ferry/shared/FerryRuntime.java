@@ -86,14 +86,29 @@ public final class FerryRuntime {
 
     public synchronized IntegrationRegistry integrations() {
         if (integrations == null) {
-            List<Path> dirs = paths(FerryConfig.INTEGRATIONS_DIR);
-            SpecLoader loader = new SpecLoader(config::get, config.localMode());
-            // APIs first: integrations refer to them by name. Beside each integrations directory unless configured.
-            integrations = config.get(FerryConfig.APIS_DIR).isPresent()
-                    ? IntegrationRegistry.load(loader, paths(FerryConfig.APIS_DIR), dirs)
-                    : IntegrationRegistry.load(loader, dirs);
+            integrations = loadIntegrations();
         }
         return integrations;
+    }
+
+    /**
+     * Loads the configured spec directories again and swaps the result into {@link #integrations()} (for
+     * {@code ferry dev}, while the pipeline runs). Nothing is swapped when any spec is invalid.
+     *
+     * @return the names of the integrations added, changed or removed
+     * @throws dev.ferry.shared.spec.SpecException listing every problem, the running set left as it was
+     */
+    public synchronized java.util.SortedSet<String> reloadIntegrations() {
+        return integrations().replaceWith(loadIntegrations());
+    }
+
+    private IntegrationRegistry loadIntegrations() {
+        List<Path> dirs = paths(FerryConfig.INTEGRATIONS_DIR);
+        SpecLoader loader = new SpecLoader(config::get, config.localMode());
+        // APIs first: integrations refer to them by name. Beside each integrations directory unless configured.
+        return config.get(FerryConfig.APIS_DIR).isPresent()
+                ? IntegrationRegistry.load(loader, paths(FerryConfig.APIS_DIR), dirs)
+                : IntegrationRegistry.load(loader, dirs);
     }
 
     /** The declared APIs ({@code apis/}), loaded with the integrations. */

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks mapped records against the destination's JSON Schema ({@code destination.schema}) before they
- * are sent, with networknt's validator. Schemas are compiled once per integration.
+ * are sent, with networknt's validator. Schemas are compiled once per integration (and again when its spec is reloaded).
  *
  * <p>Numbers are checked exactly. networknt is exact on some node kinds only, so both sides are given to it in
  * those: it computes {@code multipleOf} on an integer node through a double (9007199254740993 passed
@@ -35,7 +35,11 @@ public final class OutputValidator {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     /** 2^53: every integer up to it is exactly a double. */
     private static final BigDecimal DOUBLE_EXACT = BigDecimal.valueOf(1L << 53);
-    private final Map<String, JsonSchema> compiled = new ConcurrentHashMap<>();
+    /** A destination schema and its compiled form, by integration; a reloaded spec (another schema node) recompiles. */
+    private record Compiled(JsonNode source, JsonSchema schema) {
+    }
+
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     /** @return every violation, empty when the record fits (or the spec has no destination schema) */
     public List<String> violations(IntegrationSpec spec, JsonNode record) {
@@ -48,8 +52,8 @@ public final class OutputValidator {
         if (!beyond.isEmpty()) {
             return beyond;
         }
-        Set<ValidationMessage> messages = compiled.computeIfAbsent(spec.name(), k -> FACTORY.getSchema(decimalBounds(schema)))
-                .validate(exact);
+        Set<ValidationMessage> messages = compiled.compute(spec.name(), (k, known) -> known != null && known.source() == schema
+                ? known : new Compiled(schema, FACTORY.getSchema(decimalBounds(schema)))).schema().validate(exact);
         return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
     }
 

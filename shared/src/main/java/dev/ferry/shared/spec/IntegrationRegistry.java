@@ -14,29 +14,57 @@ import java.util.TreeMap;
  * The integrations this deployment knows, loaded and checked once at start. On Lambda they come from
  * the function's classpath ({@code ferry/integrations/index.txt}, written by the build); locally from
  * one or more directories. Any invalid spec stops the start with every problem listed.
+ *
+ * <p>Locally the specs can be reloaded while the pipeline runs: {@link #replaceWith} swaps the whole set at once, so
+ * the steps, which hold this object, see either the old set or the new one, never a mix.
  */
 public final class IntegrationRegistry {
 
-    private final Map<String, IntegrationSpec> byName;
-    private final ApiRegistry apis;
+    /** The integrations by name and the APIs they refer to, replaced together. */
+    private record Snapshot(Map<String, IntegrationSpec> byName, ApiRegistry apis) {
+    }
+
+    private volatile Snapshot current;
 
     public IntegrationRegistry(Collection<IntegrationSpec> specs) {
         this(specs, ApiRegistry.EMPTY);
     }
 
     public IntegrationRegistry(Collection<IntegrationSpec> specs, ApiRegistry apis) {
-        this.apis = apis;
         Map<String, IntegrationSpec> map = new TreeMap<>();
         for (IntegrationSpec spec : specs) {
             if (map.put(spec.name(), spec) != null) {
                 throw new SpecException(List.of("two specs are named '" + spec.name() + "'"));
             }
         }
-        this.byName = java.util.Collections.unmodifiableMap(map);
+        this.current = new Snapshot(java.util.Collections.unmodifiableMap(map), apis);
+    }
+
+    /**
+     * Takes over the integrations and APIs of {@code newer} (a fresh load of the same directories) in one step.
+     *
+     * @return the names of the integrations added, changed or removed by the swap
+     */
+    public java.util.SortedSet<String> replaceWith(IntegrationRegistry newer) {
+        Snapshot before = current;
+        Snapshot after = newer.current;
+        java.util.SortedSet<String> changed = new java.util.TreeSet<>();
+        for (String name : before.byName().keySet()) {
+            if (!after.byName().containsKey(name)) {
+                changed.add(name);
+            }
+        }
+        after.byName().forEach((name, spec) -> {
+            if (!spec.equals(before.byName().get(name))) {
+                changed.add(name);
+            }
+        });
+        current = after;
+        return changed;
     }
 
     public Optional<IntegrationSpec> find(String name) {
-        return Optional.ofNullable(name).map(byName::get);
+        return Optional.ofNullable(name).map(current.byName()::get);
     }
 
     public IntegrationSpec require(String name) {
@@ -44,12 +72,12 @@ public final class IntegrationRegistry {
     }
 
     public Collection<IntegrationSpec> all() {
-        return byName.values();
+        return current.byName().values();
     }
 
     /** The declared APIs the integrations refer to. */
     public ApiRegistry apis() {
-        return apis;
+        return current.apis();
     }
 
     /**

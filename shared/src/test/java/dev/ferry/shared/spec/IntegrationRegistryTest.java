@@ -48,6 +48,27 @@ class IntegrationRegistryTest {
     }
 
     @Test
+    void aReloadSwapsTheWholeSetInTheSameObjectAndNamesWhatChanged(@TempDir Path tmp) throws IOException {
+        write(tmp, "alpha.yaml", spec("alpha"));
+        write(tmp, "beta.yaml", spec("beta"));
+        IntegrationRegistry running = IntegrationRegistry.load(LOADER, List.of(tmp));
+        IntegrationSpec alphaBefore = running.require("alpha");
+
+        Files.delete(tmp.resolve("beta.yaml"));
+        write(tmp, "gamma.yaml", spec("gamma"));
+        write(tmp, "alpha.yaml", spec("alpha").replace("description: a test integration", "description: changed"));
+        assertThat(running.replaceWith(IntegrationRegistry.load(LOADER, List.of(tmp))))
+                .containsExactly("alpha", "beta", "gamma");
+
+        assertThat(running.all()).extracting(IntegrationSpec::name).containsExactly("alpha", "gamma");
+        assertThat(running.find("beta")).isEmpty();
+        assertThat(running.require("alpha")).isNotEqualTo(alphaBefore);
+        assertThat(running.require("alpha").description()).isEqualTo("changed");
+        // Loading the same files again changes nothing.
+        assertThat(running.replaceWith(IntegrationRegistry.load(LOADER, List.of(tmp)))).isEmpty();
+    }
+
+    @Test
     void nameMustMatchTheFileName(@TempDir Path tmp) throws IOException {
         Path file = write(tmp, "other.yaml", spec("demo"));
 
