@@ -106,6 +106,8 @@ public final class FerryDev {
         settings.putAll(sandbox.settings());
         settings.put(FerryConfig.INTEGRATIONS_DIR, root.resolve("integrations") + "," + root.resolve("sandbox/integrations"));
         settings.put(FerryConfig.RETRY_BASE_DELAY, "2");
+        // A broken spec is reported and left out (its last good version kept on a reload); the others run.
+        settings.put(LocalFerry.KEEP_GOOD_SPECS, "true");
         // EMF lines are for CloudWatch: on a terminal they would bury the curl and the DELIVERED lines. Your own
         // settings (ferry.metrics.enabled=true in .ferry/settings.properties) turn them back on.
         settings.putIfAbsent(FerryConfig.METRICS_ENABLED, ownSettings.getOrDefault(FerryConfig.METRICS_ENABLED, "false"));
@@ -119,11 +121,14 @@ public final class FerryDev {
             return 1;
         }
         sandbox.onDelivery(line -> System.out.println("DELIVERED  " + line));
+        dev.ferry.local.dev.LiveSpecs live = dev.ferry.local.dev.LiveSpecs.start(ferry.devSpecs(), ferry.runtime().integrations(),
+                root, System.out);
         LocalHttpApi api = new LocalHttpApi(ferry, port);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nferry dev: stopping ...");
+            live.close();
             api.close();
             ferry.close();
             sandbox.close();
@@ -147,6 +152,8 @@ public final class FerryDev {
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
+        System.out.println("Specs reload when a file in " + String.join(", ", live.directories().stream()
+                .map(d -> root.relativize(d).toString()).toList()) + " changes; no restart needed.");
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
         return 0;

@@ -39,6 +39,11 @@ public final class LocalFerry implements AutoCloseable {
     public static final String DELIVER_BATCH_SIZE = "ferry.local.deliver.batch-size";
     /** How long the deliver poller gathers a batch after its first message, in ms (default 0). */
     public static final String DELIVER_BATCHING_WINDOW_MS = "ferry.local.deliver.batching-window-ms";
+    /**
+     * "true" (as under {@code ferry dev}): specs load file by file, a failing file is left out and reported while the
+     * others run, and {@link #reloadSpecsKeepingGood()} keeps its last good version. Default: any invalid spec stops the start.
+     */
+    public static final String KEEP_GOOD_SPECS = "ferry.local.keep-good-specs";
 
     private final AwsEmulators aws;
     private final FerryRuntime runtime;
@@ -47,6 +52,7 @@ public final class LocalFerry implements AutoCloseable {
     private final TransformFunction transform;
     private final DeliverFunction deliver;
     private final List<SqsEventSource> sources = new ArrayList<>();
+    private final dev.ferry.local.dev.DevSpecs devSpecs;
 
     public LocalFerry(AwsEmulators aws, Map<String, String> settings) {
         this.aws = aws;
@@ -54,9 +60,15 @@ public final class LocalFerry implements AutoCloseable {
         config.put(FerryConfig.LOCAL_MODE, "true");
         config.putAll(settings);
         FerryConfig ferryConfig = FerryConfig.of(config);
-        this.runtime = new FerryRuntime(ferryConfig, Clock.systemUTC());
-        // Load and check every spec now, so a bad one stops the start with its problems listed.
-        runtime.integrations();
+        if (ferryConfig.get(KEEP_GOOD_SPECS).map(Boolean::parseBoolean).orElse(false)) {
+            this.devSpecs = new dev.ferry.local.dev.DevSpecs(ferryConfig);
+            this.runtime = new FerryRuntime(ferryConfig, Clock.systemUTC(), devSpecs.load().registry());
+        } else {
+            this.devSpecs = null;
+            this.runtime = new FerryRuntime(ferryConfig, Clock.systemUTC());
+            // Load and check every spec now, so a bad one stops the start with its problems listed.
+            runtime.integrations();
+        }
         this.webhook = new WebhookFunction(runtime.webhookStep());
         this.fetch = new FetchFunction(runtime.fetchStep());
         this.transform = new TransformFunction(runtime.transformStep());
@@ -94,6 +106,22 @@ public final class LocalFerry implements AutoCloseable {
      */
     public java.util.SortedSet<String> reloadSpecs() {
         return runtime.reloadIntegrations();
+    }
+
+    /**
+     * With {@link #KEEP_GOOD_SPECS}: reads the spec directories again file by file and swaps in every spec that loads,
+     * keeping the last good version of each file that fails now; the problems are in the answer's load.
+     */
+    public dev.ferry.local.dev.DevSpecs.Reload reloadSpecsKeepingGood() {
+        return devSpecs().reload(runtime.integrations());
+    }
+
+    /** The file-by-file loading of {@link #KEEP_GOOD_SPECS} (its last load, its directories). */
+    public dev.ferry.local.dev.DevSpecs devSpecs() {
+        if (devSpecs == null) {
+            throw new IllegalStateException(KEEP_GOOD_SPECS + " is not set: specs were loaded all or nothing");
+        }
+        return devSpecs;
     }
 
     /** Starts polling the three queues in the background, as Lambda's event source mappings do. */
