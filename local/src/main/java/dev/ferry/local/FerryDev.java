@@ -87,6 +87,14 @@ public final class FerryDev {
      * its JSON), put into the local Secrets Manager at every start: from the git-ignored {@code .ferry/} files.
      */
     public static int dev(int port, Map<String, String> ownSettings, Map<String, String> ownSecrets) throws Exception {
+        return dev(port, CAPTURE_PORT, ownSettings, ownSecrets);
+    }
+
+    /** The capture destination's port unless {@code --capture-port} says otherwise. */
+    public static final int CAPTURE_PORT = 8788;
+
+    /** As {@link #dev(int, Map, Map)}, with the capture destination on {@code capturePort} (0: any free port). */
+    public static int dev(int port, int capturePort, Map<String, String> ownSettings, Map<String, String> ownSecrets) throws Exception {
         configureLogging();
         Path root = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(root.resolve("integrations")) || !Files.isDirectory(root.resolve("sandbox/integrations"))) {
@@ -94,6 +102,14 @@ public final class FerryDev {
             return 2;
         }
 
+        dev.ferry.local.dev.CaptureDestination capture;
+        try {
+            capture = new dev.ferry.local.dev.CaptureDestination(capturePort, System.out::println);
+        } catch (java.io.IOException e) {
+            System.err.println("ferry dev: cannot listen on 127.0.0.1:" + capturePort + " for the capture destination: " + e.getMessage()
+                    + " (--capture-port to choose another)");
+            return 1;
+        }
         System.out.println("ferry dev: starting ElasticMQ, DynamoDB Local and moto on 127.0.0.1 ...");
         AwsEmulators aws = AwsEmulators.start();
         SandboxApis sandbox = new SandboxApis(aws);
@@ -116,6 +132,7 @@ public final class FerryDev {
             ferry = new LocalFerry(aws, settings).startPollers();
         } catch (RuntimeException e) {
             System.err.println("ferry dev: cannot start: " + e.getMessage());
+            capture.close();
             sandbox.close();
             aws.close();
             return 1;
@@ -130,6 +147,7 @@ public final class FerryDev {
             System.out.println("\nferry dev: stopping ...");
             live.close();
             api.close();
+            capture.close();
             ferry.close();
             sandbox.close();
             aws.close();
@@ -152,6 +170,8 @@ public final class FerryDev {
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
+        System.out.println("Capture destination: " + capture.url() + "  (point an API there to see what your integration sends,"
+                + " e.g. shop.api.url=" + capture.url() + "/shop in .ferry/settings.properties; each request prints DELIVERED)");
         System.out.println("Specs reload when a file in " + String.join(", ", live.directories().stream()
                 .map(d -> root.relativize(d).toString()).toList()) + " changes; no restart needed.");
         System.out.println("Ctrl-C stops everything.");

@@ -16,9 +16,13 @@ final class DevCommand extends Base {
     @Option(names = "--port", paramLabel = "PORT", description = "The local webhook endpoint's port (default: ${DEFAULT-VALUE}).")
     int port = 8787;
 
+    @Option(names = "--capture-port", paramLabel = "PORT", description = "The capture destination's port: it answers every request 200"
+            + " and prints it as DELIVERED; point an API's base URL setting at it (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int capturePort = FerryDev.CAPTURE_PORT;
+
     @Override
     int run() throws Exception {
         java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath();
-        return FerryDev.dev(port, LocalSettings.read(root), LocalSettings.secrets(root));
+        return FerryDev.dev(port, capturePort, LocalSettings.read(root), LocalSettings.secrets(root));
     }
 }
