@@ -1,7 +1,6 @@
 package dev.ferry.local;
 
 import dev.ferry.shared.config.FerryConfig;
-import dev.ferry.shared.secrets.WebhookSignature;
 import dev.ferry.testing.AwsEmulators;
 
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -155,18 +153,23 @@ public final class FerryDev {
             stopped.countDown();
         }, "ferry-dev-shutdown"));
 
-        // The demo CRM's own copy of the contact: a later poll finds the same version and skips it.
-        String body = dev.ferry.shared.json.Json.write(sandbox.contact("c-1001"));
-        String signature = "sha256=" + WebhookSignature.hexHmacSha256(sandbox.webhookKey(), body.getBytes(StandardCharsets.UTF_8));
+        // The demo CRM's own copies: a later poll finds the same version and skips it; the thin event names another contact.
+        Map<String, byte[]> demoBodies = Map.of(
+                "sandbox-contacts", dev.ferry.shared.json.Json.write(sandbox.contact("c-1001")).getBytes(StandardCharsets.UTF_8),
+                "sandbox-contact-events", "{\"id\":\"c-1002\",\"event\":\"contact.updated\"}".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> webhookSecrets = new HashMap<>(ownSecrets);
+        webhookSecrets.put(SandboxApis.WEBHOOK_SECRET, "{\"key\":\"" + sandbox.webhookKey() + "\"}");
         String base = "http://127.0.0.1:" + api.port();
         System.out.println();
         System.out.println("ferry dev is running. Integrations: " + String.join(", ",
                 ferry.runtime().integrations().all().stream().map(s -> s.name()).toList()));
-        System.out.println("Send the sandbox a signed webhook (its record appears below as DELIVERED):");
-        System.out.println();
-        System.out.println("  curl -sS -X POST " + base + "/webhooks/sandbox-contacts -H 'Content-Type: application/json' \\");
-        System.out.println("    -H 'X-Sandbox-Delivery: " + UUID.randomUUID() + "' -H 'X-Sandbox-Signature: " + signature + "' \\");
-        System.out.println("    --data-binary '" + body + "'");
+        System.out.println("Signed webhooks, one per integration whose webhook secret is here (each record appears below as DELIVERED;"
+                + " `ferry sign NAME --body file.json` signs another body):");
+        dev.ferry.local.dev.WebhookSigner.curls(ferry.runtime().integrations().all(), webhookSecrets, demoBodies, base,
+                java.time.Clock.systemUTC()).forEach((name, curl) -> {
+                    System.out.println();
+                    System.out.println("  " + curl.replace("\n", "\n  "));
+                });
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");

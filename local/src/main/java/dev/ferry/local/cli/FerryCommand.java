@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             BackfillCommand.class,
             ReplayCli.class,
             DevCommand.class,
+            SignCommand.class,
             dev.ferry.local.catalog.CatalogCommand.class,
             CompletionCommand.class,
         })
