@@ -123,24 +123,47 @@ final class PlanCommand extends Base {
         if (spec.webhook() == null) {
             throw CliException.usage("integration '" + name + "' takes no webhooks; plan reads its source without --event");
         }
-        if (spec.webhook().thin()) {
-            throw CliException.usage("integration '" + name + "' takes thin events (an id only): plan its source with --from/--to,"
-                    + " or give --event a full record");
-        }
         JsonNode payload;
         try {
             payload = Json.MAPPER.readTree(java.nio.file.Files.readString(event));
         } catch (java.io.IOException e) {
             throw CliException.usage(event + ": --event cannot be read as JSON (" + e.getClass().getSimpleName() + ")");
         }
-        String recordId = Json.textAt(payload, spec.source().recordId());
+        String recordId = payload == null ? null : Json.textAt(payload, spec.source().recordId());
+        if (recordId != null && spec.webhook().thin()) {
+            payload = fetch(runtime, spec, recordId);
+        }
         if (recordId == null) {
             failing++;
             line("failing", "-", "no record id at " + spec.source().recordId(), null);
         } else {
             judge(runtime, spec, lookups, recordId, IdempotencyKeys.forRecord(spec, recordId, payload), payload);
         }
-        return report("one webhook payload (" + event + ")", 0, false);
+        return report(spec.webhook().thin() ? "one thin event (" + event + "), its record fetched from the source"
+                : "one webhook payload (" + event + ")", 0, false);
+    }
+
+    /** A thin event's record, read as fetch would read it (source.get, the source's auth and limits); nothing queued. */
+    private JsonNode fetch(FerryRuntime runtime, IntegrationSpec spec, String recordId) {
+        if (spec.source().get() == null) {
+            throw CliException.usage("integration '" + name + "' takes thin events but has no source.get to fetch the record by id");
+        }
+        String url = spec.source().get().url().replace("{id}", java.net.URLEncoder.encode(recordId, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            JsonNode body = runtime.apiClients().source(spec).getJson(dev.ferry.shared.api.ApiRequest.get(url),
+                    "fetching record " + recordId + " of '" + spec.name() + "'");
+            JsonNode record = Json.at(body, spec.source().get().recordPath());
+            if (record.isMissingNode() || !record.isObject()) {
+                throw CliException.problem("the source answered without a record object at " + spec.source().get().recordPath()
+                        + " (nothing was queued or written)");
+            }
+            if (!json) {
+                out().println("fetched " + recordId + " from the source");
+            }
+            return record;
+        } catch (StepFailure f) {
+            throw CliException.problem("the source failed: " + f.getMessage() + " (nothing was queued or written)");
+        }
     }
 
     /** Maps and checks one record as transform would, then asks the idempotency table whether it was delivered. */
