@@ -31,7 +31,7 @@ public final class ConsoleRoutes {
     public static final String PATH = "/console";
     /** The header every POST from the page carries; a cross-site request cannot set it without a preflight. */
     static final String POST_HEADER = "X-Ferry-Console";
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:;"
             + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
     private static final int RECENT = 50;

@@ -38,10 +38,11 @@ public final class DeadLetterDesk {
                 traces.put(e.integration() + "\n" + e.recordId(), e.traceId());
             }
         }
+        java.time.Instant started = trail.now();
         Replayer.Report report = source.replay(filter);
         for (Replayer.Item item : report.items()) {
             if (item.action().equals("replayed")) {
-                trail.replayed(item.integration(), item.recordId(), traces.get(item.integration() + "\n" + item.recordId()), item.target());
+                trail.replayed(item.integration(), item.recordId(), traces.get(item.integration() + "\n" + item.recordId()), item.target(), started);
             }
         }
         return report;

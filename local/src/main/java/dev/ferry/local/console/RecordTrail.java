@@ -26,9 +26,11 @@ public final class RecordTrail implements RecordObserver {
     /**
      * One event of a record's trail.
      *
+     * @param at      when it was told
+     * @param started when the invocation that did it began (a trail is ordered by it, see {@link RecordEvent#started})
      * @param outcome e.g. {@code delivered}, {@code dead-lettered}, {@code replayed}
      */
-    public record Entry(Instant at, String step, String integration, String recordId, String traceId, String outcome, int attempt,
+    public record Entry(Instant at, Instant started, String step, String integration, String recordId, String traceId, String outcome, int attempt,
                         String detail) {
     }
 
@@ -47,13 +49,19 @@ public final class RecordTrail implements RecordObserver {
 
     @Override
     public void seen(RecordEvent event) {
-        add(new Entry(clock.instant(), event.step(), event.integration(), event.recordId(), event.traceId(), event.outcome().label(),
-                event.attempt(), event.detail()));
+        Instant now = clock.instant();
+        add(new Entry(now, event.started() == null ? now : event.started(), event.step(), event.integration(), event.recordId(),
+                event.traceId(), event.outcome().label(), event.attempt(), event.detail()));
     }
 
-    /** A dead letter the console re-drove, to {@code queue}. */
-    void replayed(String integration, String recordId, String traceId, String queue) {
-        add(new Entry(clock.instant(), REPLAY, integration, recordId, traceId, "replayed", 0, "re-driven from the console to " + queue));
+    /** The trail's time now. */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** A dead letter the console re-drove, to {@code queue}, in a replay begun at {@code started}. */
+    void replayed(String integration, String recordId, String traceId, String queue, Instant started) {
+        add(new Entry(clock.instant(), started, REPLAY, integration, recordId, traceId, "replayed", 0, "re-driven from the console to " + queue));
     }
 
     private void add(Entry entry) {
@@ -65,7 +73,7 @@ public final class RecordTrail implements RecordObserver {
         }
     }
 
-    /** Every event kept for the trace, oldest first. */
+    /** Every event kept for the trace, in the order it happened (see {@link Entry#started}). */
     public List<Entry> trail(String traceId) {
         List<Entry> out = new ArrayList<>();
         synchronized (entries) {
@@ -75,6 +83,7 @@ public final class RecordTrail implements RecordObserver {
                 }
             }
         }
+        out.sort(java.util.Comparator.comparing(Entry::started)); // stable: one invocation's events keep their order
         return out;
     }
 

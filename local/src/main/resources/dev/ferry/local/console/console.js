@@ -137,6 +137,7 @@
     openId = id;
     openLetter = l;
     $('letter').hidden = false;
+    $('letter-gone').hidden = true;
     $('letter-record').textContent = l.recordId || '(none)';
     $('letter-integration').textContent = l.integration || '(unknown)';
     $('letter-queue').textContent = l.queue;
@@ -252,6 +253,7 @@
       if (openId) {
         var l = findLetter(openId);
         if (l) { openLetter = l; }
+        $('letter-gone').hidden = l !== null; // replayed (or re-driven elsewhere): the panel keeps what it showed
       }
     });
   }

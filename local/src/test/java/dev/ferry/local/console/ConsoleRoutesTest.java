@@ -109,7 +109,7 @@ class ConsoleRoutesTest {
     @Test
     void thePageEscapesEverythingItShowsAndAllowsNoInlineScript() throws Exception {
         letters.add(hostileLetter());
-        recorder.trail().seen(new RecordEvent("deliver", "shop", HOSTILE, "trace-1", RecordEvent.Outcome.DEAD_LETTERED, 2, HOSTILE));
+        recorder.trail().seen(new RecordEvent("deliver", "shop", HOSTILE, "trace-1", RecordEvent.Outcome.DEAD_LETTERED, 2, HOSTILE, NOW));
         HttpResponse<String> page = get("/console");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
@@ -175,9 +175,9 @@ class ConsoleRoutesTest {
 
     @Test
     void aTrailFollowsOneTraceInOrder() throws Exception {
-        recorder.trail().seen(new RecordEvent("webhook", "shop", "r1", "t-a", RecordEvent.Outcome.ACCEPTED, 1, null));
-        recorder.trail().seen(new RecordEvent("webhook", "shop", "r2", "t-b", RecordEvent.Outcome.ACCEPTED, 1, null));
-        recorder.trail().seen(new RecordEvent("deliver", "shop", "r1", "t-a", RecordEvent.Outcome.DELIVERED, 1, "PUT /c/r1 answered 200"));
+        recorder.trail().seen(new RecordEvent("webhook", "shop", "r1", "t-a", RecordEvent.Outcome.ACCEPTED, 1, null, NOW));
+        recorder.trail().seen(new RecordEvent("webhook", "shop", "r2", "t-b", RecordEvent.Outcome.ACCEPTED, 1, null, NOW));
+        recorder.trail().seen(new RecordEvent("deliver", "shop", "r1", "t-a", RecordEvent.Outcome.DELIVERED, 1, "PUT /c/r1 answered 200", NOW));
         JsonNode body = Json.MAPPER.readTree(get("/console/api/trail?trace=t-a").body());
         assertThat(body.get("events")).hasSize(2);
         assertThat(body.get("events").get(0).get("outcome").asText()).isEqualTo("accepted");
@@ -191,7 +191,7 @@ class ConsoleRoutesTest {
     void aTrailKeepsOnlyTheNewestEvents() {
         RecordTrail trail = new RecordTrail(Clock.fixed(NOW, ZoneOffset.UTC), 3);
         for (int i = 0; i < 5; i++) {
-            trail.seen(new RecordEvent("deliver", "shop", "r" + i, "t", RecordEvent.Outcome.DELIVERED, 1, null));
+            trail.seen(new RecordEvent("deliver", "shop", "r" + i, "t", RecordEvent.Outcome.DELIVERED, 1, null, NOW));
         }
         assertThat(trail.trail("t")).extracting(RecordTrail.Entry::recordId).containsExactly("r2", "r3", "r4");
     }

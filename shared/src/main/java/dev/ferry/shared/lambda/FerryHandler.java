@@ -44,7 +44,7 @@ public abstract class FerryHandler implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepMetrics recorded = StepMetrics.collecting(records);
+        StepMetrics recorded = StepMetrics.collecting(records, java.time.Instant.now());
         if (cold.getAndSet(false)) {
             recorded.coldStart(context == null || context.getFunctionName() == null ? getClass().getSimpleName() : context.getFunctionName());
         }

@@ -2,6 +2,7 @@ package dev.ferry.shared.metrics;
 
 import dev.ferry.shared.envelope.Envelope;
 
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Locale;
  * @param outcome     what happened
  * @param attempt     the attempt at this step it happened on, 1 for the first
  * @param detail      a failure's reason, a deferral's, or the destination's answer; null when there is nothing to say
+ * @param started     when the invocation that did it began: orders a trail as it happened, since an invocation takes
+ *                    a message only after the step before sent it, though that step may tell of it a moment later
  */
 public record RecordEvent(String step, String integration, String recordId, String traceId, Outcome outcome, int attempt,
-                          String detail) {
+                          String detail, Instant started) {
 
     /** The outcomes a record has at a step; each matches one count of {@link StepMetrics}. */
     public enum Outcome {
@@ -43,7 +46,7 @@ public record RecordEvent(String step, String integration, String recordId, Stri
         }
     }
 
-    static RecordEvent of(String step, Envelope envelope, Outcome outcome, int attempt, String detail) {
-        return new RecordEvent(step, envelope.integration(), envelope.recordId(), envelope.traceId(), outcome, attempt, detail);
+    static RecordEvent of(String step, Envelope envelope, Outcome outcome, int attempt, String detail, Instant started) {
+        return new RecordEvent(step, envelope.integration(), envelope.recordId(), envelope.traceId(), outcome, attempt, detail, started);
     }
 }

@@ -6,6 +6,7 @@ import dev.ferry.shared.envelope.WaitReason;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,26 +114,31 @@ public final class StepMetrics {
         }
     }
 
-    private static final StepMetrics DISCARDING = new StepMetrics(false, RecordObserver.NONE);
+    private static final StepMetrics DISCARDING = new StepMetrics(false, RecordObserver.NONE, Instant.EPOCH);
     private static final Logger LOG = Logger.getLogger(StepMetrics.class);
 
     private final boolean collecting;
     private final RecordObserver records;
+    private final Instant started;
     private final Map<Key, Map<String, Values>> groups = new LinkedHashMap<>();
 
-    private StepMetrics(boolean collecting, RecordObserver records) {
+    private StepMetrics(boolean collecting, RecordObserver records, Instant started) {
         this.collecting = collecting;
         this.records = records;
+        this.started = started;
     }
 
     /** A fresh collector for one invocation. */
     public static StepMetrics collecting() {
-        return new StepMetrics(true, RecordObserver.NONE);
+        return new StepMetrics(true, RecordObserver.NONE, Instant.EPOCH);
     }
 
-    /** A fresh collector for one invocation that also tells {@code records} of each record's outcome as it happens. */
-    public static StepMetrics collecting(RecordObserver records) {
-        return new StepMetrics(true, records);
+    /**
+     * A fresh collector for one invocation, begun at {@code started}, that also tells {@code records} of each record's
+     * outcome as it happens.
+     */
+    public static StepMetrics collecting(RecordObserver records, Instant started) {
+        return new StepMetrics(true, records, started);
     }
 
     /** Records nothing: work outside an invocation (tools, backfills, unit tests that do not look). */
@@ -195,7 +201,7 @@ public final class StepMetrics {
             return;
         }
         try {
-            records.seen(RecordEvent.of(step, envelope, outcome, attempt, detail));
+            records.seen(RecordEvent.of(step, envelope, outcome, attempt, detail, started));
         } catch (RuntimeException e) {
             LOG.warnf("a record observer failed (%s); the record goes on", e.getClass().getSimpleName()); // never fails a record
         }
