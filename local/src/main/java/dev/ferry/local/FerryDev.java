@@ -147,6 +147,7 @@ public final class FerryDev {
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
+        System.out.println("Console (counts, dead letters, a record's trail, replay):  " + base + "/console");
         System.out.println("Ctrl-C stops everything.");
         stopped.await();
         return 0;
