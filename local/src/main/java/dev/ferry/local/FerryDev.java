@@ -173,6 +173,7 @@ public final class FerryDev {
         System.out.println();
         System.out.println("Poll the sandbox CRM now (as its schedule would):  curl -sS -X POST " + base + "/schedules/sandbox-contacts");
         System.out.println("Replay dead letters (dry run first):  curl -sS -X POST '" + base + "/replay?dryRun=true'");
+        System.out.println("Console (counts, dead letters, a record's trail, replay):  " + base + "/console");
         System.out.println("Capture destination: " + capture.url() + "  (point an API there to see what your integration sends,"
                 + " e.g. shop.api.url=" + capture.url() + "/shop in .ferry/settings.properties; each request prints DELIVERED)");
         System.out.println("Specs reload when a file in " + String.join(", ", live.directories().stream()

@@ -53,6 +53,7 @@ public final class LocalFerry implements AutoCloseable {
     private final DeliverFunction deliver;
     private final List<SqsEventSource> sources = new ArrayList<>();
     private final dev.ferry.local.dev.DevSpecs devSpecs;
+    private final dev.ferry.local.console.ConsoleRecorder console = new dev.ferry.local.console.ConsoleRecorder(Clock.systemUTC());
 
     public LocalFerry(AwsEmulators aws, Map<String, String> settings) {
         this.aws = aws;
@@ -69,10 +70,12 @@ public final class LocalFerry implements AutoCloseable {
             // Load and check every spec now, so a bad one stops the start with its problems listed.
             runtime.integrations();
         }
-        this.webhook = new WebhookFunction(runtime.webhookStep());
-        this.fetch = new FetchFunction(runtime.fetchStep());
-        this.transform = new TransformFunction(runtime.transformStep());
-        this.deliver = new DeliverFunction(runtime.deliverStep());
+        // Metrics go to the console's counts, and as EMF lines unless this run's settings switch them off.
+        var metrics = console.metrics(dev.ferry.shared.metrics.EmfMetrics.fromConfig(ferryConfig));
+        this.webhook = new WebhookFunction(runtime.webhookStep(), metrics, console.trail());
+        this.fetch = new FetchFunction(runtime.fetchStep(), metrics, console.trail());
+        this.transform = new TransformFunction(runtime.transformStep(), metrics, console.trail());
+        this.deliver = new DeliverFunction(runtime.deliverStep(), metrics, console.trail());
         sources.add(source(FerryConfig.Queue.FETCH, fetch, "ferry-fetch"));
         sources.add(source(FerryConfig.Queue.TRANSFORM, transform, "ferry-transform"));
         sources.add(deliverSource(aws, ferryConfig, deliver, "ferry-deliver"));
@@ -95,6 +98,11 @@ public final class LocalFerry implements AutoCloseable {
 
     public FerryRuntime runtime() {
         return runtime;
+    }
+
+    /** What the local console shows: counts from the functions' metrics and each record's trail. */
+    public dev.ferry.local.console.ConsoleRecorder console() {
+        return console;
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * Function URL event (payload 2.0, body base64 so the signed bytes arrive exactly), invokes the
  * function and answers with its response. {@code POST /schedules/{integration}} runs a poll now;
  * {@code POST /replay?…&dryRun=true} re-drives the local dead letters (see {@link ReplayCommand}); {@code GET /catalog}
- * is the integration catalog page of the specs loaded.
+ * is the integration catalog page of the specs loaded; {@code GET /console} is the local console (see
+ * {@link dev.ferry.local.console.ConsoleRoutes}).
  */
 public final class LocalHttpApi implements AutoCloseable {
 
@@ -33,9 +34,13 @@ public final class LocalHttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final LocalFerry ferry;
+    private final dev.ferry.local.console.ConsoleRoutes console;
 
     public LocalHttpApi(LocalFerry ferry, int port) throws IOException {
         this.ferry = ferry;
+        this.console = new dev.ferry.local.console.ConsoleRoutes(ferry.console(),
+                dev.ferry.local.console.DeadLetterSource.of(() -> ferry.runtime().replayer()),
+                () -> ferry.runtime().integrations().all().stream().map(s -> s.name()).sorted().toList(), ferry::reloadSpecs);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", this::handle);
@@ -57,6 +62,10 @@ public final class LocalHttpApi implements AutoCloseable {
             }
             if (path.equals("/catalog") && exchange.getRequestMethod().equals("GET")) {
                 reply(exchange, 200, Map.of("content-type", "text/html; charset=utf-8"), dev.ferry.local.catalog.CatalogPage.render(ferry.runtime()));
+                return;
+            }
+            if (dev.ferry.local.console.ConsoleRoutes.handles(path)) {
+                console.handle(exchange);
                 return;
             }
             if (path.equals("/replay") && exchange.getRequestMethod().equals("POST")) {
@@ -94,7 +103,7 @@ public final class LocalHttpApi implements AutoCloseable {
             reply(exchange, 400, Map.of("content-type", "application/json"), Json.write(error));
             return;
         }
-        var report = ferry.runtime().replayer().replay(filter);
+        var report = console.desk().replay(filter); // in turn with the console's own looks at the DLQs
         reply(exchange, 200, Map.of("content-type", "application/json"), Json.write(Json.MAPPER.valueToTree(report)));
     }
 

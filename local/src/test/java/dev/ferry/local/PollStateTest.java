@@ -28,7 +28,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PollStateTest {
 
     static AwsEmulators aws;
-    static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+    /**
+     * The test clock starts at the real time: lease items carry a TTL a day after they lapse, and DynamoDB Local deletes
+     * expired items in the background, so a fixed date more than a day in the past (this was 2026-11-23) let the sweep
+     * remove a lease mid-test; the holder's commit then failed its lease check at random.
+     */
+    static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
     @BeforeAll
     static void start() {

@@ -3,6 +3,8 @@ package dev.ferry.deliver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.RecordObserver;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -24,6 +26,12 @@ public class DeliverFunction extends FerryHandler {
     }
 
     public DeliverFunction(DeliverStep step) {
+        this.step = step;
+    }
+
+    /** With its metrics and each record's outcome going where the caller says (ferry dev's console). */
+    public DeliverFunction(DeliverStep step, MetricsSink metrics, RecordObserver records) {
+        super(metrics, records);
         this.step = step;
     }
 

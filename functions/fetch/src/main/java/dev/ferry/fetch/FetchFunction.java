@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.RecordObserver;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.ScheduledEvent;
@@ -33,6 +35,12 @@ public class FetchFunction extends FerryHandler {
     }
 
     public FetchFunction(FetchStep step) {
+        this.step = step;
+    }
+
+    /** With its metrics and each record's outcome going where the caller says (ferry dev's console). */
+    public FetchFunction(FetchStep step, MetricsSink metrics, RecordObserver records) {
+        super(metrics, records);
         this.step = step;
     }
 

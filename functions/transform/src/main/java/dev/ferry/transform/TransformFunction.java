@@ -3,6 +3,8 @@ package dev.ferry.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.RecordObserver;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.lambda.LambdaIo;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -24,6 +26,12 @@ public class TransformFunction extends FerryHandler {
     }
 
     public TransformFunction(TransformStep step) {
+        this.step = step;
+    }
+
+    /** With its metrics and each record's outcome going where the caller says (ferry dev's console). */
+    public TransformFunction(TransformStep step, MetricsSink metrics, RecordObserver records) {
+        super(metrics, records);
         this.step = step;
     }
 

@@ -2,6 +2,8 @@ package dev.ferry.webhook;
 
 import dev.ferry.shared.FerryRuntime;
 import dev.ferry.shared.lambda.FerryHandler;
+import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.RecordObserver;
 import dev.ferry.shared.lambda.Invocation;
 import dev.ferry.shared.steps.WebhookStep;
 import jakarta.inject.Inject;
@@ -24,6 +26,12 @@ public class WebhookFunction extends FerryHandler {
     }
 
     public WebhookFunction(WebhookStep step) {
+        this.step = step;
+    }
+
+    /** With its metrics and each record's outcome going where the caller says (ferry dev's console). */
+    public WebhookFunction(WebhookStep step, MetricsSink metrics, RecordObserver records) {
+        super(metrics, records);
         this.step = step;
     }
 

@@ -52,7 +52,13 @@ class WebhookHostileRequestsTest {
 
     static final long SEED = Long.getLong("ferry.test.seed", 20261211L);
     static final int CASES = Integer.getInteger("ferry.test.webhook-cases", 10_000);
-    static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+    /**
+     * The handler's clock: the real time, to the second. Idempotency records expire {@code ttl-days} after this clock, and
+     * DynamoDB Local's TTL sweep deletes expired items at once, so a fixed date would turn into a test that changes its
+     * behaviour two weeks later. {@code -Dferry.test.now=2026-12-01T10:00:00Z} replays a run (with its seed).
+     */
+    static final Instant NOW = Instant.parse(System.getProperty("ferry.test.now",
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
     /**
      * The most one hostile request may take in the handler: generous (a shared 2-core machine, a GC pause), so that it
      * fails only on work that grows with the hostile input (a parser gone quadratic, a regex backtracking).
@@ -120,7 +126,7 @@ class WebhookHostileRequestsTest {
 
     @AfterAll
     static void stop() {
-        System.out.printf("webhook fuzzing: %d hostile requests over %d schemes (seed %d); answers by status %s%n",
+        System.out.printf("webhook fuzzing: %d hostile requests over %d schemes (seed %d, now " + NOW + "); answers by status %s%n",
                 ALL_STATUSES.values().stream().mapToInt(Integer::intValue).sum(), Scheme.values().length, SEED, ALL_STATUSES);
         if (aws != null) {
             aws.close();
@@ -290,10 +296,22 @@ class WebhookHostileRequestsTest {
         }
     }
 
-    static final String[] HOSTILE_TIMESTAMPS = {"9223372036854775807", "-9223372036854775808", "9223372036854775808",
-            "1e30", "99999999999999999999", "31556889864403200", "-1", "+1796119200", "1796119200.5", "0x6B0E7F20", "",
-            "١٧٩٦١١٩٢٠٠", "１７９６１１９２００", "1796119200\u0000", "17961 19200", "1.7961192e9", "NaN", "∞", "\uD800"};
-    // the values are NOW (1796119200) in forms that are not epoch seconds: only the form can refuse them
+    static final String[] HOSTILE_TIMESTAMPS = hostileTimestamps(NOW.getEpochSecond());
+
+    /** Out-of-range values, and NOW in forms that are not epoch seconds: for those only the form can refuse them. */
+    static String[] hostileTimestamps(long now) {
+        String digits = Long.toString(now);
+        StringBuilder arabicIndic = new StringBuilder();
+        StringBuilder fullWidth = new StringBuilder();
+        for (char c : digits.toCharArray()) {
+            arabicIndic.append((char) ('\u0660' + (c - '0')));
+            fullWidth.append((char) ('\uFF10' + (c - '0')));
+        }
+        return new String[] {"9223372036854775807", "-9223372036854775808", "9223372036854775808",
+            "1e30", "99999999999999999999", "31556889864403200", "-1", "+" + digits, digits + ".5", "0x" + Long.toHexString(now).toUpperCase(),
+            "", arabicIndic.toString(), fullWidth.toString(), digits + "\u0000", digits.substring(0, 5) + " " + digits.substring(5),
+            digits.charAt(0) + "." + digits.substring(1, 8) + "e" + (digits.length() - 1), "NaN", "∞", "\uD800"};
+    }
     static final String[] METHODS = {"GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT", "", " ",
             "POST ", " POST", "P0ST", "POSTS", "PO\u0000ST", "ＰＯＳＴ", "\uD800", "X".repeat(5000)};
     static final byte[][] INVALID_UTF8 = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},

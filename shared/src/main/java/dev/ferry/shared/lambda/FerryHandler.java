@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.metrics.EmfMetrics;
 import dev.ferry.shared.metrics.MetricsSink;
+import dev.ferry.shared.metrics.RecordObserver;
 import dev.ferry.shared.metrics.StepMetrics;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public abstract class FerryHandler implements RequestStreamHandler {
 
     private final MetricsSink metrics;
+    private final RecordObserver records;
     private final AtomicBoolean cold = new AtomicBoolean(true);
 
     /** Metrics as EMF on stdout, configured from the environment ({@link FerryConfig#METRICS_NAMESPACE}). */
@@ -31,12 +33,18 @@ public abstract class FerryHandler implements RequestStreamHandler {
     }
 
     protected FerryHandler(MetricsSink metrics) {
+        this(metrics, RecordObserver.NONE);
+    }
+
+    /** Metrics to {@code metrics}, and each record's outcome told to {@code records} as it happens (ferry dev's console). */
+    protected FerryHandler(MetricsSink metrics, RecordObserver records) {
         this.metrics = metrics;
+        this.records = records;
     }
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        StepMetrics recorded = StepMetrics.collecting();
+        StepMetrics recorded = StepMetrics.collecting(records, java.time.Instant.now());
         if (cold.getAndSet(false)) {
             recorded.coldStart(context == null || context.getFunctionName() == null ? getClass().getSimpleName() : context.getFunctionName());
         }

@@ -1,9 +1,12 @@
 package dev.ferry.shared.metrics;
 
+import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.WaitReason;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,18 +114,31 @@ public final class StepMetrics {
         }
     }
 
-    private static final StepMetrics DISCARDING = new StepMetrics(false);
+    private static final StepMetrics DISCARDING = new StepMetrics(false, RecordObserver.NONE, Instant.EPOCH);
+    private static final Logger LOG = Logger.getLogger(StepMetrics.class);
 
     private final boolean collecting;
+    private final RecordObserver records;
+    private final Instant started;
     private final Map<Key, Map<String, Values>> groups = new LinkedHashMap<>();
 
-    private StepMetrics(boolean collecting) {
+    private StepMetrics(boolean collecting, RecordObserver records, Instant started) {
         this.collecting = collecting;
+        this.records = records;
+        this.started = started;
     }
 
     /** A fresh collector for one invocation. */
     public static StepMetrics collecting() {
-        return new StepMetrics(true);
+        return new StepMetrics(true, RecordObserver.NONE, Instant.EPOCH);
+    }
+
+    /**
+     * A fresh collector for one invocation, begun at {@code started}, that also tells {@code records} of each record's
+     * outcome as it happens.
+     */
+    public static StepMetrics collecting(RecordObserver records, Instant started) {
+        return new StepMetrics(true, records, started);
     }
 
     /** Records nothing: work outside an invocation (tools, backfills, unit tests that do not look). */
@@ -171,6 +187,24 @@ public final class StepMetrics {
         Map<String, String> dimensions = step(integration, step);
         dimensions.put(KIND, kind.json());
         count(DEAD_LETTERED, dimensions, 1);
+    }
+
+    /**
+     * What became of one record at {@code step}, told to this invocation's {@link RecordObserver} at once (the counts
+     * above wait for the invocation's end). Called beside the matching count, once the hand-off it reports is done.
+     *
+     * @param attempt the attempt at this step, 1 for the first
+     * @param detail  a failure's reason or the destination's answer, never a payload or a secret; null for none
+     */
+    public void seen(String step, Envelope envelope, RecordEvent.Outcome outcome, int attempt, String detail) {
+        if (!collecting || records == RecordObserver.NONE) {
+            return;
+        }
+        try {
+            records.seen(RecordEvent.of(step, envelope, outcome, attempt, detail, started));
+        } catch (RuntimeException e) {
+            LOG.warnf("a record observer failed (%s); the record goes on", e.getClass().getSimpleName()); // never fails a record
+        }
     }
 
     // --------------------------------------------------------------------------- per API

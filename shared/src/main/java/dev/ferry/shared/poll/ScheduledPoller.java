@@ -10,6 +10,7 @@ import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.queue.QueueSender;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.IntegrationSpec;
@@ -245,6 +246,7 @@ public final class ScheduledPoller {
         sender.sendAll(config.queueUrl(FerryConfig.Queue.TRANSFORM), envelopes);
         if (!envelopes.isEmpty()) { // counted once they are on the queue, as every step counts what it forwarded
             Invocation.current().metrics().forwarded(envelopes.getFirst().integration(), STEP, envelopes.size());
+            envelopes.forEach(e -> Invocation.current().metrics().seen(STEP, e, RecordEvent.Outcome.FORWARDED, 1, "polled, queued for transform"));
         }
     }
 

@@ -39,19 +39,30 @@ public final class Replayer {
      * @param from        only records whose last failure is at or after this instant (null: no bound)
      * @param to          ... and before this instant (null: no bound)
      * @param dryRun      show, send nothing, leave the dead letters where they are
+     * @param recordId    only this record (null: all), e.g. one dead letter picked in ferry dev's console
      */
-    public record Filter(String integration, FailureKind kind, Instant from, Instant to, boolean dryRun) {
+    public record Filter(String integration, FailureKind kind, Instant from, Instant to, boolean dryRun, String recordId) {
+        public Filter(String integration, FailureKind kind, Instant from, Instant to, boolean dryRun) {
+            this(integration, kind, from, to, dryRun, null);
+        }
+
         public static Filter all() {
             return new Filter(null, null, null, null, false);
         }
 
         public Filter dry() {
-            return new Filter(integration, kind, from, to, true);
+            return new Filter(integration, kind, from, to, true, recordId);
+        }
+
+        /** The same filter, for one record of one integration. */
+        public Filter only(String integrationName, String record) {
+            return new Filter(integrationName, kind, from, to, dryRun, record);
         }
 
         boolean matches(Envelope e) {
             Failure last = e.failures().isEmpty() ? null : e.failures().getLast();
             return (integration == null || integration.equals(e.integration()))
+                    && (recordId == null || recordId.equals(e.recordId()))
                     && (kind == null || (last != null && last.kind() == kind))
                     && (from == null || (last != null && !last.at().isBefore(from)))
                     && (to == null || (last != null && last.at().isBefore(to)));
@@ -71,6 +82,21 @@ public final class Replayer {
     }
 
     public record Report(int scanned, int matched, int replayed, List<Item> items) {
+    }
+
+    /**
+     * One dead letter as it lies in its queue.
+     *
+     * @param envelope the record with its whole failure history; null when the message is not an envelope
+     * @param body     the message body as it is, when it is not an envelope (else null)
+     */
+    public record DeadLetter(String queue, String messageId, Envelope envelope, String body) {
+    }
+
+    /** What a scan does with one message: true to delete it (it was replayed), false to leave it where it is. */
+    @FunctionalInterface
+    private interface Visit {
+        boolean take(FerryConfig.Queue dlq, Message message);
     }
 
     private final SqsClient sqs;
@@ -97,9 +123,39 @@ public final class Replayer {
     /** Looks at every dead letter of the three DLQs once. */
     public Report replay(Filter filter) {
         List<Item> items = new ArrayList<>();
-        int scanned = 0;
-        int matched = 0;
-        int replayed = 0;
+        scan((dlq, m) -> {
+            Item item = look(dlq, m, filter);
+            items.add(item);
+            return item.action().equals("replayed");
+        });
+        int matched = (int) items.stream().filter(i -> !i.action().equals("skipped") && !i.action().equals("unreadable")).count();
+        int replayed = (int) items.stream().filter(i -> i.action().equals("replayed")).count();
+        LOG.infof("replay%s: %d dead letters scanned, %d matched, %d replayed", filter.dryRun() ? " (dry run)" : "",
+                items.size(), matched, replayed);
+        return new Report(items.size(), matched, replayed, items);
+    }
+
+    /**
+     * Every dead letter of the three DLQs, read and left where it is (visible again at once): for a person to look at
+     * a record's history before replaying it. Scans the same way {@link #replay} does, so both see the same letters.
+     */
+    public List<DeadLetter> deadLetters() {
+        List<DeadLetter> letters = new ArrayList<>();
+        scan((dlq, m) -> {
+            Envelope e;
+            try {
+                e = Json.read(m.body(), Envelope.class);
+            } catch (IOException ex) {
+                e = null;
+            }
+            letters.add(new DeadLetter(dlq.id(), m.messageId(), e, e == null ? m.body() : null));
+            return false;
+        });
+        return letters;
+    }
+
+    /** Receives every message of the three DLQs once; deletes those {@code visit} took, makes the others visible again. */
+    private void scan(Visit visit) {
         for (FerryConfig.Queue dlq : List.of(FerryConfig.Queue.FETCH_DLQ, FerryConfig.Queue.TRANSFORM_DLQ, FerryConfig.Queue.DELIVER_DLQ)) {
             String url = config.queueUrl(dlq);
             List<Message> leaveBehind = new ArrayList<>();
@@ -110,14 +166,7 @@ public final class Replayer {
                     break;
                 }
                 for (Message m : batch) {
-                    scanned++;
-                    Item item = look(dlq, m, filter);
-                    items.add(item);
-                    if (!item.action().equals("skipped") && !item.action().equals("unreadable")) {
-                        matched++;
-                    }
-                    if (item.action().equals("replayed")) {
-                        replayed++;
+                    if (visit.take(dlq, m)) {
                         sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
                     } else {
                         leaveBehind.add(m);
@@ -129,9 +178,6 @@ public final class Replayer {
                 sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
             }
         }
-        LOG.infof("replay%s: %d dead letters scanned, %d matched, %d replayed", filter.dryRun() ? " (dry run)" : "",
-                scanned, matched, replayed);
-        return new Report(scanned, matched, replayed, items);
     }
 
     private Item look(FerryConfig.Queue dlq, Message m, Filter filter) {

@@ -14,6 +14,7 @@ import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.json.Numbers;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.queue.QueueSender;
@@ -126,6 +127,7 @@ public final class DeliverStep {
 
     private static void skipped(IntegrationSpec spec, Envelope envelope) {
         Invocation.current().metrics().duplicate(spec.name(), STEP);
+        Invocation.current().metrics().seen(STEP, envelope, RecordEvent.Outcome.DUPLICATE, envelope.attempt() + 1, "already delivered; skipped");
         LOG.infof("deliver %s: record %s (%s) was already delivered; skipped [trace %s]", spec.name(),
                 envelope.recordId(), envelope.idempotencyKey(), envelope.traceId());
     }
@@ -161,6 +163,8 @@ public final class DeliverStep {
                     envelope.recordId(), envelope.traceId());
         }
         Invocation.current().metrics().delivered(spec.name(), STEP);
+        Invocation.current().metrics().seen(STEP, envelope, RecordEvent.Outcome.DELIVERED, envelope.attempt() + 1,
+                destination.method() + " " + HttpCaller.redactQuery(url) + " answered " + response.status());
         LOG.infof("deliver %s: record %s delivered, %s %s answered %d [trace %s]", spec.name(), envelope.recordId(),
                 destination.method(), HttpCaller.redactQuery(url), response.status(), envelope.traceId());
     }
@@ -200,6 +204,8 @@ public final class DeliverStep {
                             + " [trace %s]", spec.name(), envelope.recordId(), envelope.idempotencyKey(), envelope.traceId());
                 }
                 Invocation.current().metrics().duplicate(spec.name(), STEP);
+                Invocation.current().metrics().seen(STEP, envelope, RecordEvent.Outcome.DUPLICATE, envelope.attempt() + 1,
+                        "came twice in one batch; the copy is dropped");
                 outcomes[i] = SqsBatchRunner.Outcome.DONE;
             }
         }
@@ -294,6 +300,8 @@ public final class DeliverStep {
                             m.envelope().traceId());
                     outcomes[m.index()] = SqsBatchRunner.Outcome.DONE;
                     Invocation.current().metrics().delivered(spec.name(), STEP);
+                    Invocation.current().metrics().seen(STEP, m.envelope(), RecordEvent.Outcome.DELIVERED, m.envelope().attempt() + 1,
+                            "in a bulk request of " + chunk.size() + ", " + target + " answered " + response.status());
                     delivered++;
                 } catch (RuntimeException e) {
                     outcomes[m.index()] = SqsBatchRunner.Outcome.failed(e);

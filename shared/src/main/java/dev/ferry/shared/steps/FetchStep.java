@@ -10,6 +10,7 @@ import dev.ferry.shared.http.HttpCaller;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.lambda.ScheduledEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
@@ -127,6 +128,7 @@ public final class FetchStep {
                 .withIdempotencyKey(IdempotencyKeys.forRecord(spec, request.recordId(), record));
         sender.send(config.queueUrl(FerryConfig.Queue.TRANSFORM), fetched, 0);
         Invocation.current().metrics().forwarded(spec.name(), STEP, 1);
+        Invocation.current().metrics().seen(STEP, request, RecordEvent.Outcome.FORWARDED, request.attempt() + 1, "fetched, queued for transform");
         LOG.infof("fetch %s: record %s fetched, queued for transform [trace %s]", spec.name(), request.recordId(),
                 request.traceId());
     }

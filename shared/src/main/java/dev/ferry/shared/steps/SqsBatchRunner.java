@@ -8,6 +8,7 @@ import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
@@ -215,6 +216,7 @@ public final class SqsBatchRunner {
             if (dead) {
                 sender.send(deadLetterUrl, failed, 0);
                 metrics().deadLettered(envelope.integration(), step, failure.kind());
+                metrics().seen(step, envelope, RecordEvent.Outcome.DEAD_LETTERED, attempt, failure.getMessage());
                 LOG.errorf("%s: record %s of %s dead-lettered after attempt %d (%s): %s [trace %s]", step,
                         envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), failure.getMessage(),
                         envelope.traceId());
@@ -222,6 +224,7 @@ public final class SqsBatchRunner {
                 int delay = delaySeconds(failure, attempt);
                 sender.send(queueUrl, failed, delay);
                 metrics().retried(envelope.integration(), step);
+                metrics().seen(step, envelope, RecordEvent.Outcome.RETRIED, attempt, failure.getMessage());
                 LOG.warnf("%s: record %s of %s failed attempt %d (%s), retrying in %ds: %s [trace %s]", step,
                         envelope.recordId(), envelope.integration(), attempt, failure.kind().json(), delay,
                         failure.getMessage(), envelope.traceId());
@@ -251,6 +254,7 @@ public final class SqsBatchRunner {
         try {
             sender.send(queueUrl, deferred, delay);
             metrics().deferred(envelope.integration(), step, failure.waitReason());
+            metrics().seen(step, envelope, RecordEvent.Outcome.DEFERRED, envelope.attempt() + 1, failure.getMessage());
             LOG.infof("%s: record %s of %s deferred %ds: %s [trace %s]", step, envelope.recordId(), envelope.integration(),
                     delay, failure.getMessage(), envelope.traceId());
             return true;

@@ -4,6 +4,7 @@ import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.StepFailure;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.lambda.SqsBatchResponse;
 import dev.ferry.shared.lambda.SqsEvent;
 import dev.ferry.shared.lookup.LookupService;
@@ -69,6 +70,7 @@ public final class TransformStep {
         }
         sender.send(deliverQueue, envelope.mapped(mapped), 0);
         Invocation.current().metrics().forwarded(spec.name(), STEP, 1);
+        Invocation.current().metrics().seen(STEP, envelope, RecordEvent.Outcome.FORWARDED, envelope.attempt() + 1, "mapped, queued for delivery");
         LOG.infof("transform %s: record %s mapped, queued for delivery [trace %s]", spec.name(), envelope.recordId(),
                 envelope.traceId());
     }

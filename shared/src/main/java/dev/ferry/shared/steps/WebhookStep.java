@@ -13,6 +13,7 @@ import dev.ferry.shared.idempotency.IdempotencyStore;
 import dev.ferry.shared.json.Json;
 import dev.ferry.shared.lambda.HttpApiResponse;
 import dev.ferry.shared.lambda.Invocation;
+import dev.ferry.shared.metrics.RecordEvent;
 import dev.ferry.shared.metrics.StepMetrics;
 import dev.ferry.shared.lambda.InboundRequest;
 import dev.ferry.shared.queue.QueueSender;
@@ -279,6 +280,8 @@ public final class WebhookStep {
             LOG.warnf("webhook %s: delivery %s queued but not marked done (%s) [trace %s]", spec.name(), deliveryId,
                     e.getClass().getSimpleName(), envelope.traceId());
         }
+        Invocation.current().metrics().seen(STEP, envelope, RecordEvent.Outcome.ACCEPTED, 1, "delivery " + deliveryId
+                + (thin ? ", queued for fetch" : ", queued for transform"));
         LOG.infof("webhook %s: delivery %s accepted record %s (%s) [trace %s]", spec.name(), deliveryId, recordId,
                 thin ? "thin, to fetch" : "to transform", envelope.traceId());
         return response(202, "accepted", recordId, envelope.traceId());

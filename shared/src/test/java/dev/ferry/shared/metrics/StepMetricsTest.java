@@ -1,5 +1,6 @@
 package dev.ferry.shared.metrics;
 
+import dev.ferry.shared.envelope.Envelope;
 import dev.ferry.shared.envelope.FailureKind;
 import dev.ferry.shared.envelope.WaitReason;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,25 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StepMetricsTest {
+
+    @Test
+    void eachRecordsOutcomeIsToldAtOnceWithItsTraceAndAThrowingObserverFailsNothing() {
+        List<RecordEvent> seen = new java.util.ArrayList<>();
+        java.time.Instant started = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        StepMetrics metrics = StepMetrics.collecting(seen::add, started);
+        Envelope record = Envelope.fresh("crm", "r-1", "k", "4bf92f3577b34da6a3ce929d0e0e4736",
+                new Envelope.SourceInfo("webhook", "d-1", started, false), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        metrics.seen("deliver", record, RecordEvent.Outcome.DEAD_LETTERED, 2, "PUT /c/r-1 answered 422");
+        assertThat(seen).containsExactly(new RecordEvent("deliver", "crm", "r-1", "4bf92f3577b34da6a3ce929d0e0e4736",
+                RecordEvent.Outcome.DEAD_LETTERED, 2, "PUT /c/r-1 answered 422", started));
+        assertThat(seen.getFirst().outcome().label()).isEqualTo("dead-lettered");
+
+        StepMetrics.collecting(e -> {
+            throw new IllegalStateException("observer broke");
+        }, started).seen("deliver", record, RecordEvent.Outcome.DELIVERED, 1, null); // no exception: a record never fails for it
+        StepMetrics.discarding().seen("deliver", record, RecordEvent.Outcome.DELIVERED, 1, null);
+        assertThat(seen).hasSize(1);
+    }
 
     @Test
     void countsAreSummedPerDimensionValuesAndLatenciesKeptOneByOne() {
