@@ -124,6 +124,28 @@ public final class LocalFerry implements AutoCloseable {
         return devSpecs().reload(runtime.integrations());
     }
 
+    /**
+     * The reload the console's button and the file watcher agree on: file by file under {@link #KEEP_GOOD_SPECS} (the
+     * good specs swapped in, a broken file's last good version kept), else all or nothing.
+     *
+     * @return the integrations added, changed or removed
+     * @throws dev.ferry.shared.spec.SpecException listing every problem still open (under {@link #KEEP_GOOD_SPECS}
+     *         after the good specs were swapped in)
+     */
+    public java.util.SortedSet<String> reloadSpecsAsConfigured() {
+        if (devSpecs == null) {
+            return reloadSpecs();
+        }
+        dev.ferry.local.dev.DevSpecs.Reload reload = reloadSpecsKeepingGood();
+        if (!reload.load().clean()) {
+            java.util.List<String> problems = new java.util.ArrayList<>(reload.load().allProblems());
+            problems.add("the other specs were reloaded" + (reload.changed().isEmpty() ? "" : " (changed: "
+                    + String.join(", ", reload.changed()) + ")"));
+            throw new dev.ferry.shared.spec.SpecException(problems);
+        }
+        return reload.changed();
+    }
+
     /** The file-by-file loading of {@link #KEEP_GOOD_SPECS} (its last load, its directories). */
     public dev.ferry.local.dev.DevSpecs devSpecs() {
         if (devSpecs == null) {

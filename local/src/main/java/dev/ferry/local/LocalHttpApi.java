@@ -40,7 +40,7 @@ public final class LocalHttpApi implements AutoCloseable {
         this.ferry = ferry;
         this.console = new dev.ferry.local.console.ConsoleRoutes(ferry.console(),
                 dev.ferry.local.console.DeadLetterSource.of(() -> ferry.runtime().replayer()),
-                () -> ferry.runtime().integrations().all().stream().map(s -> s.name()).sorted().toList(), ferry::reloadSpecs);
+                () -> ferry.runtime().integrations().all().stream().map(s -> s.name()).sorted().toList(), ferry::reloadSpecsAsConfigured);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", this::handle);
