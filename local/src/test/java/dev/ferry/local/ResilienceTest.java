@@ -306,7 +306,7 @@ class ResilienceTest {
         Replayer.Report dry = replayer.replay(new Replayer.Filter("flaky-billing", FailureKind.PERMANENT, null, null, true));
         assertThat(dry.matched()).isEqualTo(n);
         assertThat(dry.replayed()).isZero();
-        assertThat(dry.items()).allSatisfy(item -> {
+        assertThat(dry.items()).hasSize(n).allSatisfy(item -> {
             assertThat(item.action()).isEqualTo("would-replay");
             assertThat(item.error()).isNull();
             assertThat(item.preview().get("email").asText()).isEqualTo(item.recordId() + "@example.com");
