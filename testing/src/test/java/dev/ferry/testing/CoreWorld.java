@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The exactly-once core wired as a function wires it ({@link FerryRuntime}), against the shared emulators and a
  * {@link FakeApi}, with queues of its own (so no other test's messages meet it) and a clock the test moves: one
- * integration per world, written to a temporary directory.
+ * integration per world, written to a temporary directory. Closing it deletes its queues (the emulators are shared
+ * by every test class of this module, and some count the queues).
  */
-final class CoreWorld {
+final class CoreWorld implements AutoCloseable {
 
     /** A clock the test moves by hand; safe to read from the fake API's threads. */
     static final class MovableClock extends Clock {
@@ -88,6 +89,11 @@ final class CoreWorld {
         values.put("api.url", api.baseUrl());
         values.putAll(settings);
         this.config = FerryConfig.of(values);
+    }
+
+    @Override
+    public void close() {
+        queues.values().forEach(url -> aws.sqs().deleteQueue(r -> r.queueUrl(url)));
     }
 
     /** A new runtime: one function instance (its own caches), sharing the tables, queues and clock. */

@@ -67,6 +67,7 @@ class ExactlyOnceCoreTest {
 
     @AfterEach
     void stop() {
+        world.close();
         api.close();
     }
 

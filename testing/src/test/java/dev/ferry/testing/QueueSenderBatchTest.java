@@ -121,8 +121,18 @@ class QueueSenderBatchTest {
         }
     }
 
-    static String queue(AwsEmulators aws) {
-        return aws.sqs().createQueue(r -> r.queueName("batch-" + Long.toString(System.nanoTime(), 36))).queueUrl();
+    final List<Runnable> cleanup = new ArrayList<>();
+
+    /** A queue of this test's own, deleted after it (the emulators are shared, and some tests count the queues). */
+    String queue(AwsEmulators aws) {
+        String url = aws.sqs().createQueue(r -> r.queueName("batch-" + Long.toString(System.nanoTime(), 36))).queueUrl();
+        cleanup.add(() -> aws.sqs().deleteQueue(r -> r.queueUrl(url)));
+        return url;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteQueues() {
+        cleanup.forEach(Runnable::run);
     }
 
     @Test

@@ -76,6 +76,7 @@ class ScheduledPollerFaultsTest {
             """;
 
     FakeApi api;
+    final List<CoreWorld> worlds = new ArrayList<>();
     @TempDir
     Path dir;
 
@@ -86,12 +87,15 @@ class ScheduledPollerFaultsTest {
 
     @AfterEach
     void stop() {
+        worlds.forEach(CoreWorld::close);
         api.close();
     }
 
     CoreWorld world(AwsEmulators aws, String spec) {
-        return new CoreWorld(aws, api, dir, "poll", spec, Map.of(FerryConfig.POLL_LEASE_SECONDS, Integer.toString(LEASE_SECONDS),
-                FerryConfig.POLL_RESERVE_MS, "30000"));
+        CoreWorld world = new CoreWorld(aws, api, dir, "poll", spec, Map.of(FerryConfig.POLL_LEASE_SECONDS,
+                Integer.toString(LEASE_SECONDS), FerryConfig.POLL_RESERVE_MS, "30000"));
+        worlds.add(world);
+        return world;
     }
 
     /** Serves pages by the {@code after} token: {@code next} maps a page's token (null for the first) to the next one. */
