@@ -26,6 +26,8 @@ class DevCatalogPageTest {
                         + "/catalog")).GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(page.statusCode()).isEqualTo(200);
                 assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+                assertThat(ferry.runtime().integrations().all()).hasSizeGreaterThan(1);
+                assertThat(ferry.runtime().apis().names()).isNotEmpty();
                 ferry.runtime().integrations().all().forEach(s -> assertThat(page.body()).contains("data-id=\"integration:" + s.name() + "\""));
                 ferry.runtime().apis().names().forEach(a -> assertThat(page.body()).contains("data-id=\"api:" + a + "\""));
                 assertThat(page.body()).contains("integration:sandbox-contacts");

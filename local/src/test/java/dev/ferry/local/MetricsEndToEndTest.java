@@ -199,15 +199,18 @@ class MetricsEndToEndTest {
         }
 
         // traces: each delivery carries its record's trace id, the one its webhook's traceparent started.
+        java.util.Set<String> traced = new java.util.TreeSet<>();
         for (RecordedRequest put : puts) {
             String id = put.path().substring("/customers/".length());
             if (traces.containsKey(id)) {
+                traced.add(id);
                 assertThat(Traceparent.traceId(put.header("traceparent"))).as(id).isEqualTo(traces.get(id));
                 assertThat(put.header("X-Ferry-Trace-Id")).isEqualTo(traces.get(id));
             } else {
                 assertThat(put.header("traceparent")).as("polled " + id).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
             }
         }
+        assertThat(traced).as("deliveries whose trace was checked").contains("c-m-1", "c-m-2");
         assertThat(Traceparent.traceId(crm.requests("GET", "/contacts/c-m-thin").getFirst().header("traceparent")))
                 .isEqualTo(traces.get("c-m-thin"));
 

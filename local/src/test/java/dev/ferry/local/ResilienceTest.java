@@ -39,6 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ResilienceTest {
 
+    /**
+     * How late a request the limiter let through in time may reach the fake API on a busy machine: rate windows are
+     * counted over 1 s less this (see Arrivals#busiest(Duration, Duration)), not over arrivals' wall-clock second.
+     */
+    static final Duration ARRIVAL_LATENESS = Duration.ofMillis(250);
+
     static final int RPS = 20;
     static final int BURST = 5;
     static final int WORKERS = 4;
@@ -177,8 +183,8 @@ class ResilienceTest {
         double seconds = (System.nanoTime() - start) / 1e9;
 
         // In no one-second window did the destination see more than limit + burst requests.
-        int maxInWindow = arrivals.busiest(Duration.ofSeconds(1));
-        assertThat(maxInWindow).as("requests in the busiest 1 s window").isLessThanOrEqualTo(RPS + BURST);
+        int maxInWindow = arrivals.busiest(Duration.ofSeconds(1), ARRIVAL_LATENESS);
+        assertThat(maxInWindow).as("requests in the busiest 1 s window, allowing 250 ms of lateness").isLessThanOrEqualTo(RPS + BURST);
 
         // Every record: delivered exactly once, or in the DLQ with its reason. None lost, none duplicated.
         List<Message> dead = aws.drain(FerryConfig.Queue.DELIVER_DLQ);
@@ -232,8 +238,8 @@ class ResilienceTest {
         ferry.invokeSchedule("flaky-billing");
         assertThat(quiet()).isTrue();
 
-        int maxInWindow = arrivals.busiest(Duration.ofSeconds(1));
-        assertThat(maxInWindow).as("requests in the busiest 1 s window").isLessThanOrEqualTo(RPS + BURST);
+        int maxInWindow = arrivals.busiest(Duration.ofSeconds(1), ARRIVAL_LATENESS);
+        assertThat(maxInWindow).as("requests in the busiest 1 s window, allowing 250 ms of lateness").isLessThanOrEqualTo(RPS + BURST);
         assertThat(calls).hasSize(n);
         assertThat(calls.values()).as("each record delivered exactly once").allMatch(c -> c.get() == 1);
         assertThat(aws.depth(FerryConfig.Queue.DELIVER_DLQ)).isZero();
@@ -300,7 +306,7 @@ class ResilienceTest {
         Replayer.Report dry = replayer.replay(new Replayer.Filter("flaky-billing", FailureKind.PERMANENT, null, null, true));
         assertThat(dry.matched()).isEqualTo(n);
         assertThat(dry.replayed()).isZero();
-        assertThat(dry.items()).allSatisfy(item -> {
+        assertThat(dry.items()).hasSize(n).allSatisfy(item -> {
             assertThat(item.action()).isEqualTo("would-replay");
             assertThat(item.error()).isNull();
             assertThat(item.preview().get("email").asText()).isEqualTo(item.recordId() + "@example.com");

@@ -56,6 +56,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ScheduledFetchEndToEndTest {
 
+    /**
+     * How late a request the limiter let through in time may reach the fake API on a busy machine: rate windows are
+     * counted over 1 s less this (see Arrivals#busiest(Duration, Duration)), not over arrivals' wall-clock second.
+     */
+    static final Duration ARRIVAL_LATENESS = Duration.ofMillis(250);
+
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     static final Path SPECS = Path.of("src/test/resources/poll-integrations").toAbsolutePath();
     static final String WEBHOOK_KEY = "poll-webhook-key-3c9e";
@@ -349,8 +355,8 @@ class ScheduledFetchEndToEndTest {
                 .isEqualTo(requests.get(3).queryParam("after"));
         assertThat(requests.stream().map(r -> r.queryParam("after").orElse("")).distinct().count()).isEqualTo(8);
         List<Long> times = source.arrivals().times();
-        int busiest = source.arrivals().busiest(Duration.ofSeconds(1));
-        assertThat(busiest).as("source requests in the busiest 1 s window (limit 2/s + burst 1)").isLessThanOrEqualTo(3);
+        int busiest = source.arrivals().busiest(Duration.ofSeconds(1), ARRIVAL_LATENESS);
+        assertThat(busiest).as("source requests in the busiest 1 s window, allowing 250 ms of lateness (limit 2/s + burst 1)").isLessThanOrEqualTo(3);
         assertThat(times.get(3) - times.get(2)).as("the 429's Retry-After: 2 was honoured")
                 .isGreaterThanOrEqualTo(1_900_000_000L);
         assertThat(deliveredKeys()).hasSize(200);

@@ -26,6 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SharedApiEndToEndTest {
 
+    /**
+     * How late a request the limiter let through in time may reach the fake API on a busy machine: rate windows are
+     * counted over 1 s less this (see Arrivals#busiest(Duration, Duration)), not over arrivals' wall-clock second.
+     */
+    static final Duration ARRIVAL_LATENESS = Duration.ofMillis(250);
+
     static final int RPS = 8;
     static final int BURST = 2;
 
@@ -137,7 +143,7 @@ class SharedApiEndToEndTest {
         assertThat(workers.ferry().invokeSchedule("beta").get("queued").asInt()).isEqualTo(each);
         assertThat(ledger.awaitRequests("PUT", "/", 2 * each, Duration.ofSeconds(180))).as(SharedApiEndToEndTest::depths).isTrue();
 
-        int busiest = arrivals.busiest(Duration.ofSeconds(1));
+        int busiest = arrivals.busiest(Duration.ofSeconds(1), ARRIVAL_LATENESS);
         System.out.printf("shared API: %d requests from two integrations on 3 workers in %.1f s (%.1f/s), busiest 1 s window %d"
                 + " (API limit %d/s + burst %d)%n", arrivals.count(), arrivals.spanSeconds(), arrivals.ratePerSecond(), busiest, RPS, BURST);
         assertThat(busiest).as("both integrations together stay within the API's one budget").isLessThanOrEqualTo(RPS + BURST);

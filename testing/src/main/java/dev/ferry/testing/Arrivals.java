@@ -45,6 +45,20 @@ public final class Arrivals {
         return most;
     }
 
+    /**
+     * The busiest window for a limit that is kept where requests are sent, counted where they arrive. A request sent in
+     * time can arrive up to {@code lateness} late (a busy 2-core machine, a GC pause, a slow connection), so two sends a
+     * full window apart can arrive closer than that and a true limit would seem broken. Counting over
+     * {@code window - lateness} instead keeps a kept limit within its bound for arrivals delayed by up to
+     * {@code lateness} relative to each other, while a limiter that lets too many through still shows.
+     */
+    public int busiest(Duration window, Duration lateness) {
+        if (lateness.isNegative() || lateness.compareTo(window) >= 0) {
+            throw new IllegalArgumentException("lateness must be at least 0 and shorter than the window, got " + lateness);
+        }
+        return busiest(window.minus(lateness));
+    }
+
     /** Seconds from the first arrival to the last (0 with fewer than two). */
     public double spanSeconds() {
         List<Long> sorted = times();

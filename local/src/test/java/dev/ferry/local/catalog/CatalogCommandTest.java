@@ -54,6 +54,7 @@ class CatalogCommandTest {
         assertThat(text.code()).as(text.err()).isZero();
         Set<String> users = Specs.usersOf(Specs.shipped(), "billing");
         assertThat(text.out()).contains("Impact of api billing").contains("Integrations (" + users.size() + ")");
+        assertThat(users).isNotEmpty();
         users.forEach(u -> assertThat(text.out()).contains(u));
 
         Run json = run("--repo", Specs.REPO.toString(), "--impact", "billing", "--json");

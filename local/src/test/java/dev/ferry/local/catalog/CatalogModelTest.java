@@ -226,6 +226,7 @@ class CatalogModelTest {
         // Secret entries say where a secret is, never what is in it: only name, purpose and via.
         crm.path("secrets").forEach(s -> assertThat(s.propertyStream().map(java.util.Map.Entry::getKey).toList())
                 .isSubsetOf("secret", "purpose", "via"));
+        assertThat(json.path("secrets").size()).as("secrets listed at the top").isGreaterThanOrEqualTo(secrets.size());
         json.path("secrets").forEach(s -> assertThat(s.propertyStream().map(java.util.Map.Entry::getKey).toList())
                 .containsExactlyInAnyOrder("name", "heldBy", "usedBy"));
     }

@@ -73,6 +73,8 @@ class CatalogPageBrowserTest {
     void loadsFromAFileWithoutConsoleErrorsAndShowsEveryIntegrationAndApi() throws Exception {
         Set<String> nodes = new TreeSet<>();
         driver.findElements(By.cssSelector("#graph g.node")).forEach(n -> nodes.add(n.getDomAttribute("data-id")));
+        assertThat(shipped.all()).isNotEmpty();
+        assertThat(shipped.apis().names()).isNotEmpty();
         shipped.all().forEach(s -> assertThat(nodes).contains(CatalogBuilder.integrationId(s.name())));
         shipped.apis().names().forEach(a -> assertThat(nodes).contains(CatalogBuilder.apiId(a)));
 

@@ -107,18 +107,36 @@ public final class IdempotencyStore {
         }
     }
 
-    /** Marks the work done; false when the lease was lost to another worker meanwhile. */
+    /**
+     * Marks the work done; false when the lease was lost to another worker meanwhile. The work was done even so: unless
+     * another worker completed it first, it is recorded as done all the same (the other worker's claim is replaced, or
+     * the released key recreated), or a worker that took over, failed and released would leave the key free and its
+     * retry would do the work a second time.
+     */
     public boolean complete(Claim.Acquired claim, String digest) {
+        if (markDone(claim, digest, "attribute_exists(#pk) AND #token = :token AND #status = :inProgress")) {
+            return true;
+        }
+        markDone(claim, digest, "attribute_not_exists(#pk) OR #status = :inProgress");
+        return false;
+    }
+
+    /** The token goes with the lease, so that a later release by the worker who lost the key cannot delete the record. */
+    private boolean markDone(Claim.Acquired claim, String digest, String condition) {
         long now = clock.instant().getEpochSecond();
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":done", s(COMPLETED),
+                ":digest", s(digest == null ? "-" : digest), ":ttl", n(now + ttl.toSeconds()), ":inProgress", s(IN_PROGRESS)));
+        if (condition.contains(":token")) {
+            values.put(":token", s(claim.token()));
+        }
         try {
             dynamoCalls.incrementAndGet();
             dynamo.updateItem(r -> r.tableName(table).key(Map.of(PK, s(claim.key())))
-                    .updateExpression("SET #status = :done, #digest = :digest, #ttl = :ttl REMOVE #lease")
-                    .conditionExpression("#token = :token")
-                    .expressionAttributeNames(Map.of("#status", STATUS, "#digest", DIGEST, "#ttl", TTL,
+                    .updateExpression("SET #status = :done, #digest = :digest, #ttl = :ttl REMOVE #lease, #token")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(Map.of("#pk", PK, "#status", STATUS, "#digest", DIGEST, "#ttl", TTL,
                             "#lease", LEASE_EXPIRES, "#token", LEASE_TOKEN))
-                    .expressionAttributeValues(Map.of(":done", s(COMPLETED), ":digest", s(digest == null ? "-" : digest),
-                            ":ttl", n(now + ttl.toSeconds()), ":token", s(claim.token()))));
+                    .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -130,11 +148,11 @@ public final class IdempotencyStore {
         try {
             dynamoCalls.incrementAndGet();
             dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(claim.key())))
-                    .conditionExpression("#token = :token")
-                    .expressionAttributeNames(Map.of("#token", LEASE_TOKEN))
-                    .expressionAttributeValues(Map.of(":token", s(claim.token()))));
+                    .conditionExpression("#token = :token AND #status = :inProgress")
+                    .expressionAttributeNames(Map.of("#token", LEASE_TOKEN, "#status", STATUS))
+                    .expressionAttributeValues(Map.of(":token", s(claim.token()), ":inProgress", s(IN_PROGRESS))));
         } catch (ConditionalCheckFailedException e) {
-            // someone else holds it now: nothing of ours to release
+            // someone else holds it now, or it is done: nothing of ours to release
         }
     }
 

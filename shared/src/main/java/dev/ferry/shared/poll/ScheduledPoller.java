@@ -49,7 +49,8 @@ public final class ScheduledPoller {
     /** A waiting run resumes at least this long before its lease would lapse. */
     static final int LEASE_MARGIN_SECONDS = 60;
 
-    public enum Status { COMPLETED, CONTINUED, BUSY }
+    /** SUPERSEDED: a continuation found its window committed by another run meanwhile, and ended without reading. */
+    public enum Status { COMPLETED, CONTINUED, BUSY, SUPERSEDED }
 
     /**
      * What one invocation of a run did.
@@ -150,6 +151,16 @@ public final class ScheduledPoller {
             return new Outcome(Status.BUSY, integration, checkpoint.runId(), 0, 0, null, busy.holder());
         }
         try {
+            // The lease lapsed and another run read and committed meanwhile: this window is stale. Reading on would queue
+            // its records again only for the commit to fail, and the continuation would be dead-lettered for nothing.
+            long version = state.cursor(integration).version();
+            if (version != checkpoint.cursorVersion()) {
+                state.release(integration, checkpoint.leaseKind(), checkpoint.runId());
+                LOG.warnf("fetch %s: continuation of run %s dropped: another run committed the cursor meanwhile (version %d, this"
+                        + " run read %d) [trace %s]", integration, checkpoint.runId(), version, checkpoint.cursorVersion(),
+                        checkpoint.traceId());
+                return new Outcome(Status.SUPERSEDED, integration, checkpoint.runId(), 0, 0, null, null);
+            }
             return walk(spec, plan, checkpoint.nextInvocation(), remainingMillis);
         } catch (RuntimeException e) {
             state.release(integration, checkpoint.leaseKind(), checkpoint.runId());
@@ -191,11 +202,7 @@ public final class ScheduledPoller {
                         cp.pages() + 1, f.getMessage(), cp.traceId());
                 return new Outcome(Status.CONTINUED, name, cp.runId(), pagesHere, queuedHere, cp.base(), null);
             }
-            String next = plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links());
-            if (next != null && next.equals(cp.nextUrl())) {
-                throw StepFailure.permanent("integration '" + name + "': pagination does not advance (the next page is "
-                        + HttpCaller.redactQuery(next) + " again)");
-            }
+            String next = advancing(name, cp.nextUrl(), plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links()));
             cp = cp.afterPage(next, page.queued(), page.newest());
             pagesHere++;
             queuedHere += page.queued();
@@ -213,6 +220,15 @@ public final class ScheduledPoller {
         LOG.infof("fetch %s: run %s completed: %d pages, %d records queued for transform in %d invocation(s) [trace %s]",
                 name, cp.runId(), cp.pages(), cp.queued(), cp.invocations(), cp.traceId());
         return new Outcome(Status.COMPLETED, name, cp.runId(), pagesHere, queuedHere, committed, null);
+    }
+
+    /** The next page's URL, unless it is the page just read: then the source is not advancing, and the run fails. */
+    private static String advancing(String integration, String current, String next) {
+        if (next != null && next.equals(current)) {
+            throw StepFailure.permanent("integration '" + integration + "': pagination does not advance (the next page is "
+                    + HttpCaller.redactQuery(next) + " again)");
+        }
+        return next;
     }
 
     /**
@@ -348,8 +364,9 @@ public final class ScheduledPoller {
                         cp = cp.waited();
                         continue;
                     }
-                    cp = cp.afterPage(plan.nextUrl(cp.nextUrl(), page.body(), page.records(), page.links()), page.queued(),
-                            page.newest());
+                    // Checked here too: a backfill that followed a page naming itself would queue it maxPages times.
+                    cp = cp.afterPage(advancing(integration, cp.nextUrl(), plan.nextUrl(cp.nextUrl(), page.body(), page.records(),
+                            page.links())), page.queued(), page.newest());
                     pages++;
                     queued += page.queued();
                     state.acquire(integration, BACKFILL_LEASE, runId, leaseDuration());
@@ -441,11 +458,7 @@ public final class ScheduledPoller {
                 continue;
             }
             String url = cp.nextUrl();
-            String next = plan.nextUrl(url, page.body(), page.records(), page.links());
-            if (next != null && next.equals(url)) {
-                throw StepFailure.permanent("integration '" + integration + "': pagination does not advance (the next page is "
-                        + HttpCaller.redactQuery(next) + " again)");
-            }
+            String next = advancing(integration, url, plan.nextUrl(url, page.body(), page.records(), page.links()));
             cp = cp.afterPage(next, page.queued(), page.newest());
             records += page.records();
             listener.accept(new DryPage(cp.pages(), HttpCaller.redactQuery(url), List.copyOf(seen), page.records() - page.queued()));

@@ -40,15 +40,18 @@ public final class QueueSender {
 
     /**
      * Sends envelopes with SendMessageBatch, ten (and at most 1 MiB) per call. Every envelope is checked
-     * before anything is sent. Entries SQS refused are retried once, then reported.
+     * before anything is sent. SQS answers per entry: entries it refused for a fault of its own (InternalError,
+     * throttling) are retried once; every batch is sent even after a refusal, and the entries still refused at the end
+     * are reported together, by record, in one {@link QueueException} — none is dropped silently.
      */
     public void sendAll(String queueUrl, List<Envelope> envelopes) {
         List<Encoded> messages = envelopes.stream().map(QueueSender::encode).toList();
+        List<Refused> refused = new ArrayList<>();
         List<Encoded> batch = new ArrayList<>();
         int batchBytes = 0;
         for (Encoded m : messages) {
             if (batch.size() == MAX_BATCH_ENTRIES || batchBytes + m.size() > MAX_MESSAGE_BYTES) {
-                sendBatch(queueUrl, batch);
+                refused.addAll(sendBatch(queueUrl, batch));
                 batch = new ArrayList<>();
                 batchBytes = 0;
             }
@@ -56,12 +59,24 @@ public final class QueueSender {
             batchBytes += m.size();
         }
         if (!batch.isEmpty()) {
-            sendBatch(queueUrl, batch);
+            refused.addAll(sendBatch(queueUrl, batch));
+        }
+        if (!refused.isEmpty()) {
+            List<String> ids = refused.stream().map(r -> r.message().recordId()).toList();
+            String reasons = refused.stream().map(r -> r.message().recordId() + " (" + r.error().code() + ": " + r.error().message() + ")")
+                    .limit(10).collect(java.util.stream.Collectors.joining(", "));
+            throw new QueueException(refused.size() + " of " + messages.size() + " messages were refused by " + queueUrl + ": "
+                    + reasons + (refused.size() > 10 ? ", ..." : ""), ids);
         }
     }
 
-    private void sendBatch(String queueUrl, List<Encoded> batch) {
+    private record Refused(Encoded message, BatchResultErrorEntry error) {
+    }
+
+    /** @return the entries SQS still refused: at once when the fault is the sender's (a retry would be refused again) */
+    private List<Refused> sendBatch(String queueUrl, List<Encoded> batch) {
         List<Encoded> pending = batch;
+        List<Refused> refused = new ArrayList<>();
         for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
@@ -70,20 +85,21 @@ public final class QueueSender {
                         .messageBody(m.body()).messageAttributes(m.attributes()).build());
             }
             SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
-            List<Encoded> failed = new ArrayList<>();
+            List<Encoded> retry = new ArrayList<>();
             for (BatchResultErrorEntry error : response.failed()) {
-                failed.add(pending.get(Integer.parseInt(error.id())));
+                Encoded m = pending.get(Integer.parseInt(error.id()));
+                if (round == 0 && !Boolean.TRUE.equals(error.senderFault())) {
+                    retry.add(m);
+                } else {
+                    refused.add(new Refused(m, error));
+                }
             }
-            if (!failed.isEmpty() && round == 1) {
-                BatchResultErrorEntry first = response.failed().getFirst();
-                throw new QueueException(failed.size() + " of " + batch.size() + " messages were refused by " + queueUrl
-                        + ": " + first.code() + " " + first.message());
-            }
-            pending = failed;
+            pending = retry;
         }
+        return refused;
     }
 
-    record Encoded(String body, Map<String, MessageAttributeValue> attributes, int size) {
+    record Encoded(String recordId, String body, Map<String, MessageAttributeValue> attributes, int size) {
     }
 
     static Encoded encode(Envelope envelope) {
@@ -104,7 +120,7 @@ public final class QueueSender {
         if (size > MAX_MESSAGE_BYTES) {
             throw new RecordTooLargeException(envelope.integration(), envelope.recordId(), size, MAX_MESSAGE_BYTES);
         }
-        return new Encoded(body, attributes, size);
+        return new Encoded(envelope.recordId(), body, attributes, size);
     }
 
     private static int utf8Bytes(String text) {

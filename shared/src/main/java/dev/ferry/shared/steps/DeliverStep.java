@@ -159,7 +159,8 @@ public final class DeliverStep {
             throw e;
         }
         if (!idempotency.complete(claim, IdempotencyKeys.digest(response.status() + " " + response.body()))) {
-            LOG.warnf("deliver %s: record %s delivered, but its lease had expired meanwhile [trace %s]", spec.name(),
+            LOG.warnf("deliver %s: record %s delivered after its lease had expired (recorded as delivered unless another"
+                    + " worker was first) [trace %s]", spec.name(),
                     envelope.recordId(), envelope.traceId());
         }
         Invocation.current().metrics().delivered(spec.name(), STEP);
@@ -292,7 +293,8 @@ public final class DeliverStep {
                     }
                     String result = response.status() + " " + (item.result() == null ? response.body() : Json.write(item.result()));
                     if (!idempotency.complete(m.claim(), IdempotencyKeys.digest(result))) {
-                        LOG.warnf("deliver %s: record %s delivered, but its lease had expired meanwhile [trace %s]", spec.name(),
+                        LOG.warnf("deliver %s: record %s delivered after its lease had expired (recorded as delivered unless"
+                                + " another worker was first) [trace %s]", spec.name(),
                                 m.envelope().recordId(), m.envelope().traceId());
                     }
                     LOG.infof("deliver %s: record %s delivered in a bulk request of %d, %s answered %d (Idempotency-Key %s) [trace %s]",

@@ -20,9 +20,14 @@ class QueueSenderTest {
                 new Envelope.SourceInfo("webhook", "d-1", null, false), TextNode.valueOf(payload));
     }
 
-    /** The encoded size of an envelope whose payload is an empty string. */
+    /**
+     * What SQS counts for an envelope whose payload is an empty string, worked out here rather than asked of the code
+     * under test: the UTF-8 bytes of its JSON body, and each attribute's name, type and value (ferry-trace-id String
+     * trace-&lt;id&gt;, ferry-integration String crm-contacts). The ids used here are ASCII, so characters are bytes.
+     */
     static int overhead(String recordId) {
-        return QueueSender.encode(envelope(recordId, "")).size();
+        int body = Json.write(envelope(recordId, "")).getBytes(StandardCharsets.UTF_8).length;
+        return body + (14 + 6 + ("trace-" + recordId).length()) + (17 + 6 + 12);
     }
 
     @Test
@@ -80,6 +85,26 @@ class QueueSenderTest {
         QueueSender.Encoded encoded = QueueSender.encode(envelope("c-1", "a".repeat(room)));
 
         assertThat(encoded.size()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * "€" is one Java character and three UTF-8 bytes. A payload of them that fills the limit in bytes is a third of it
+     * in characters: counted in characters it would pass by far, and SQS would refuse it. (ElasticMQ, the local SQS,
+     * counts characters — it accepts a 2 MiB body of two-byte text — so this check is all that stands between such a
+     * record and a refusal on AWS.)
+     */
+    @Test
+    void threeByteTextFillsTheLimitInBytesAndOneByteMoreIsRefused() {
+        int room = QueueSender.MAX_MESSAGE_BYTES - overhead("eur-1");
+        String atLimit = "€".repeat(room / 3) + "a".repeat(room % 3);
+        assertThat(atLimit.getBytes(StandardCharsets.UTF_8)).hasSize(room);
+        assertThat(atLimit.length()).isLessThan(room / 2);
+
+        assertThat(QueueSender.encode(envelope("eur-1", atLimit)).size()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES);
+        RecordTooLargeException e = catchThrowableOfType(RecordTooLargeException.class,
+                () -> QueueSender.encode(envelope("eur-1", atLimit + "a")));
+        assertThat(e).isNotNull();
+        assertThat(e.bytes()).isEqualTo(QueueSender.MAX_MESSAGE_BYTES + 1);
     }
 
     @Test
@@ -166,6 +191,6 @@ class QueueSenderTest {
 
         assertThat(encoded.attributes().get(QueueSender.ATTR_INTEGRATION).stringValue()).isEqualTo("crm-contacts");
         // SQS refuses attributes with empty values: either leave the trace id out or give it a value
-        assertThat(encoded.attributes().values()).allSatisfy(v -> assertThat(v.stringValue()).isNotEmpty());
+        assertThat(encoded.attributes().values()).hasSize(1).allSatisfy(v -> assertThat(v.stringValue()).isNotEmpty());
     }
 }
