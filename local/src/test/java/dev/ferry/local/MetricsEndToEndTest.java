@@ -245,8 +245,11 @@ class MetricsEndToEndTest {
         long bytes = stdout.bytes();
         System.err.printf("METRICS happy path: %d records delivered, %d EMF lines, %d bytes, %d EMF bytes per record%n",
                 records, stdout.lines().size(), bytes, bytes / records);
-        // One webhook invocation per record (one line); transform and deliver take batches (a line per group per batch).
-        assertThat(bytes / records).isLessThan(1_000);
+        // One webhook invocation per record; transform and deliver take batches, a line per metric group per batch, so the
+        // figure falls with batching, which depends on timing (810-1,050 bytes measured). Bounded here by the case where
+        // every record is alone in every invocation: at most six lines of about 250 bytes.
+        assertThat(stdout.lines().size()).isLessThanOrEqualTo(6 * records);
+        assertThat(bytes / records).isLessThan(1_600);
     }
 
     static double sum(List<MetricGroup> emf, String metric, String integration, String step) {

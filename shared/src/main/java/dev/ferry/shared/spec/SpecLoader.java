@@ -85,7 +85,7 @@ public final class SpecLoader {
         if (api == null) {
             throw new SpecException(List.of(file + ": the file is empty"));
         }
-        Problems p = new Problems(file, resolved, problems, true);
+        Problems p = new Problems(file, resolved, problems);
         int warned = warnings.size();
         if (api.name() == null) {
             p.add("name", "is required");
@@ -606,16 +606,10 @@ public final class SpecLoader {
         }
     }
 
-    record Problems(String file, String yaml, List<String> list, boolean everyLine) {
-        Problems(String file, String yaml, List<String> list) {
-            this(file, yaml, list, false);
-        }
-
+    record Problems(String file, String yaml, List<String> list) {
         void add(String path, String problem) {
-            // Lookups' problems carry the line (their names hold no dots, so the path is a pointer); so do an API
-            // file's, whose keys are all plain.
-            String line = everyLine || path.startsWith("lookups.") ? YamlLines.lineSuffix(yaml, "/" + path.replace('.', '/')) : "";
-            list.add(file + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+            // Every problem carries the line of its key; keys holding dots (mapping fields) are resolved longest first.
+            list.add(file + YamlLines.lineSuffixOfPath(yaml, path) + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
         }
 
         /** With the line of the key at {@code pointer} (or of its nearest parent). */

@@ -118,4 +118,34 @@ final class YamlLines {
         }
         return Optional.empty();
     }
+
+    /**
+     * The line of the key a dotted problem path names ({@code mapping.billing.city.from}, {@code examples[1].input}),
+     * or of its nearest parent present. A dotted path is ambiguous where keys hold dots (mapping fields such as
+     * {@code billing.city}): at each step the longest key the document has is taken.
+     */
+    static String lineSuffixOfPath(String yaml, String path) {
+        if (yaml == null || path.isEmpty()) {
+            return "";
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml);
+            List<String> parts = List.of(path.replaceAll("\\[(\\d+)]", ".$1").split("\\."));
+            StringBuilder pointer = new StringBuilder();
+            for (int i = 0; i < parts.size() && node != null && node.isContainerNode(); ) {
+                int take = parts.size() - i;
+                while (take > 1 && !node.has(String.join(".", parts.subList(i, i + take)))) {
+                    take--;
+                }
+                String key = String.join(".", parts.subList(i, i + take));
+                node = node.isArray() && !key.isEmpty() && key.chars().allMatch(Character::isDigit)
+                        ? node.get(Integer.parseInt(key)) : node.get(key);
+                pointer.append('/').append(key.replace("~", "~0").replace("/", "~1"));
+                i += take;
+            }
+            return lineSuffix(yaml, pointer.toString());
+        } catch (IOException | RuntimeException e) {
+            return ""; // not parseable here: the problem is reported without its line
+        }
+    }
 }

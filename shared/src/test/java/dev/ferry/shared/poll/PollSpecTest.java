@@ -75,8 +75,8 @@ class PollSpecTest {
         assertThat(type.problems()).singleElement().asString().matches("demo\\.yaml:[0-9]+: source\\.list\\.pagination\\.type: must be one of"
                 + " \\[link-header, next-token, none, offset, page], got 'cursor'");
         assertThat(e.getMessage())
-                .contains("demo.yaml: source.list.cursor.zone: zone 'Europe/Atlantis' is not a time zone")
-                .contains("demo.yaml: source.list.cursor.lookback: must be an ISO-8601 duration such as PT5M or P1D, got '5m'")
-                .contains("demo.yaml: source.list.cursor.maxWindow: needs untilParam");
+                .contains("demo.yaml:14: source.list.cursor.zone: zone 'Europe/Atlantis' is not a time zone")
+                .contains("demo.yaml:15: source.list.cursor.lookback: must be an ISO-8601 duration such as PT5M or P1D, got '5m'")
+                .contains("demo.yaml:16: source.list.cursor.maxWindow: needs untilParam");
     }
 }

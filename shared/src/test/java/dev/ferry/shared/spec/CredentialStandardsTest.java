@@ -58,7 +58,7 @@ class CredentialStandardsTest {
                 "{ type: oauth2-client-credentials, secret: ferry/demo/oauth, tokenUrl: \"https://auth.example.com/token\" }");
         SpecException e = failure(yaml);
 
-        assertThat(e.problems()).singleElement().asString().startsWith("demo.yaml: source.auth.scopes: is required for OAuth2")
+        assertThat(e.problems()).singleElement().asString().startsWith("demo.yaml:7: source.auth.scopes: is required for OAuth2")
                 .contains("scopes: [");
         String withScopes = yaml.replace("tokenUrl:", "scopes: [contacts.read], tokenUrl:");
         assertThat(SpecLoaderTest.loader().load("demo.yaml", withScopes).source().auth().scopes()).containsExactly("contacts.read");
@@ -68,7 +68,7 @@ class CredentialStandardsTest {
     void oauthTokenUrlMustBeHttpsOutsideLocalMode() {
         String yaml = VALID.replace("{ type: bearer, secret: ferry/demo/source, field: token }",
                 "{ type: oauth2-refresh-token, secret: ferry/demo/oauth, scopes: [a], tokenUrl: \"http://auth.example.com/token\" }");
-        assertThat(failure(yaml).problems()).singleElement().asString().startsWith("demo.yaml: source.auth.tokenUrl: plain http://");
+        assertThat(failure(yaml).problems()).singleElement().asString().startsWith("demo.yaml:7: source.auth.tokenUrl: plain http://");
     }
 
     @Test

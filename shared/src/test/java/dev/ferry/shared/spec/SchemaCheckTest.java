@@ -45,7 +45,7 @@ class SchemaCheckTest {
         SpecException e = catchThrowableOfType(SpecException.class, () -> loader().load("demo.yaml", spec("{ from: /email }")));
 
         assertThat(e.problems()).singleElement().asString()
-                .contains("demo.yaml: mapping.email: source /email may be null").contains("requires 'email'");
+                .contains("demo.yaml:15: mapping.email: source /email may be null").contains("requires 'email'");
     }
 
     @Test

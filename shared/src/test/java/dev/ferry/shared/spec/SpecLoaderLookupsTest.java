@@ -124,7 +124,7 @@ class SpecLoaderLookupsTest {
                     output: { id: "1", owner_id: 1 }
                 """;
         assertThat(failure(loader(), yaml).problems())
-                .containsExactly("demo.yaml: examples[0].lookups.owner: answers a lookup the spec does not declare");
+                .containsExactly("demo.yaml:30: examples[0].lookups.owner: answers a lookup the spec does not declare");
 
         SpecLoader loader = loader();
         loader.load("demo.yaml", VALID + "lookups:\n  owners:\n" + GOOD_LOOKUP.indent(4));
