@@ -380,6 +380,112 @@ class ProviderSignedWebhooksTest {
         }
     }
 
+    // --- GitHub: @octokit/webhooks-methods (GitHub's own library; JavaScript only) through node --------------
+
+    @Nested
+    class GitHub {
+
+        /** An issues "opened" delivery as GitHub sends it: compact JSON, non-ASCII text, an emoji, escaped slashes. */
+        String payload(String nodeId) {
+            return "{\"action\":\"opened\",\"issue\":{\"url\":\"https://api.github.com/repos/acme/widgets/issues/42\",\"id\":"
+                    + RANDOM.nextInt(1_000_000_000) + ",\"node_id\":\"" + nodeId + "\",\"number\":42,\"title\":\"Crash on émoji input 🚀\","
+                    + "\"user\":{\"login\":\"octocat\",\"id\":1},\"labels\":[{\"name\":\"bug\",\"color\":\"d73a4a\"}],\"state\":\"open\","
+                    + "\"body\":\"Steps:\\r\\n1. paste \\u003cscript\\u003e\\n2. see <\\/b>\",\"created_at\":\"" + NOW + "\"},"
+                    + "\"repository\":{\"full_name\":\"acme/widgets\",\"private\":false},\"sender\":{\"login\":\"octocat\"}}";
+        }
+
+        Map<String, String> headers(String deliveryId, String signature) {
+            return Map.of("X-GitHub-Event", "issues", "X-GitHub-Delivery", deliveryId, "X-GitHub-Hook-ID", "292430182",
+                    "X-Hub-Signature-256", signature, "User-Agent", "GitHub-Hookshot/044aadd");
+        }
+
+        @Test
+        void deliverySignedByOctokitIsQueuedOnceThoughRedelivered() throws Exception {
+            String payload = payload("I_kwDO" + token(10));
+            String signature = Octokit.sign(GITHUB_KEY, payload);
+            assertThat(signature).startsWith("sha256=");
+            assertThat(Octokit.verify(GITHUB_KEY, payload, signature)).as("octokit accepts it").isTrue();
+            String delivery = java.util.UUID.nameUUIDFromBytes(bytes(16)).toString();
+
+            assertQueued(send("github-issues", headers(delivery, signature), payload), "github-issues", payload, "/issue/node_id");
+            // A redelivery from GitHub's UI carries the same X-GitHub-Delivery: dropped.
+            Answer again = send("github-issues", headers(delivery, signature), payload);
+            assertThat(again.status()).as("answer %s", again).isEqualTo(200);
+            assertThat(aws.depth(FerryConfig.Queue.TRANSFORM)).isZero();
+        }
+
+        @Test
+        void tamperedBodyIsRefused() throws Exception {
+            String payload = payload("I_kwDO" + token(10));
+            String signature = Octokit.sign(GITHUB_KEY, payload);
+            String tampered = payload.replace("\"state\":\"open\"", "\"state\":\"closed\"");
+            assertThat(Octokit.verify(GITHUB_KEY, tampered, signature)).as("octokit refuses it too").isFalse();
+
+            assertRefused(send("github-issues", headers(java.util.UUID.randomUUID().toString(), signature), tampered));
+        }
+
+        @Test
+        void wrongSecretIsRefused() throws Exception {
+            String payload = payload("I_kwDO" + token(10));
+            String signature = Octokit.sign("not the secret " + token(8), payload);
+            assertThat(Octokit.verify(GITHUB_KEY, payload, signature)).as("octokit refuses it too").isFalse();
+
+            assertRefused(send("github-issues", headers(java.util.UUID.randomUUID().toString(), signature), payload));
+        }
+    }
+
+    /**
+     * GitHub's @octokit/webhooks-methods, run by node from src/test/node/octokit-signer (installed there with
+     * {@code npm ci}). Without node or the package the test fails, saying what to run.
+     */
+    static final class Octokit {
+        static final Path DIR = Path.of("src/test/node/octokit-signer").toAbsolutePath();
+
+        static String sign(String secret, String payload) throws Exception {
+            return run(secret, payload, "sign");
+        }
+
+        static boolean verify(String secret, String payload, String signature) throws Exception {
+            return Boolean.parseBoolean(run(secret, payload, "verify", signature));
+        }
+
+        static String run(String secret, String payload, String... args) throws Exception {
+            assertThat(DIR.resolve("node_modules/@octokit/webhooks-methods/package.json"))
+                    .as("@octokit/webhooks-methods is not installed: run (cd functions/webhook/src/test/node/octokit-signer && npm ci)")
+                    .exists();
+            List<String> command = new java.util.ArrayList<>(List.of("node", "sign.mjs"));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile());
+            builder.environment().put("OCTOKIT_WEBHOOK_SECRET", secret);
+            Process process;
+            try {
+                process = builder.start();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("node is needed to sign with GitHub's @octokit/webhooks-methods and could not be started ("
+                        + e.getMessage() + "); install Node.js 20 or newer", e);
+            }
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(payload.getBytes(StandardCharsets.UTF_8));
+            }
+            var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("node sign.mjs took over 60 s");
+            }
+            assertThat(process.exitValue()).as("node sign.mjs %s failed: %s", args[0], stderr.get()).isZero();
+            return stdout.get();
+        }
+
+        static String read(java.io.InputStream in) {
+            try {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     // --- the handler, fed Lambda Function URL events ------------------------------------------------------
 
     record Answer(int status, String body) {
