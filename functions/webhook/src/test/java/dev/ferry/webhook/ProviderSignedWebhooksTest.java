@@ -83,6 +83,11 @@ class ProviderSignedWebhooksTest {
         spec(specs, "github-issues", "ferry/github/webhook", GITHUB_KEY, "/issue/node_id", """
                 signature: { scheme: github, secret: ferry/github/webhook }""",
                 "title: { from: /issue/title }");
+        // A Stripe endpoint secret rolled in Secrets Manager: STRIPE_OLD_KEY is now AWSPREVIOUS, STRIPE_KEY AWSCURRENT.
+        spec(specs, "stripe-rolled", "ferry/stripe/rolled", STRIPE_OLD_KEY, "/data/object/id", """
+                signature: { scheme: stripe, secret: ferry/stripe/rolled, toleranceSeconds: 300 }""",
+                "email: { from: /data/object/email }");
+        aws.putSecret("ferry/stripe/rolled", Json.write(JsonNodeFactory.instance.objectNode().put("key", STRIPE_KEY)));
         Map<String, String> config = new HashMap<>(aws.config());
         config.put(FerryConfig.LOCAL_MODE, "true");
         config.put(FerryConfig.INTEGRATIONS_DIR, specs.toString());
@@ -168,6 +173,19 @@ class ProviderSignedWebhooksTest {
             Webhook.constructEvent(payload, header, STRIPE_KEY, TOLERANCE, Clock.fixed(NOW, ZoneOffset.UTC));
 
             assertQueued(send("stripe-customers", headers(header), payload), "stripe-customers", payload, "/data/object/id");
+        }
+
+        /** After the secret is rolled in Secrets Manager, events signed with either version verify; others do not. */
+        @Test
+        void eventsSignedWithTheCurrentOrThePreviousVersionOfARolledSecretAreQueued() throws Exception {
+            for (String key : List.of(STRIPE_OLD_KEY, STRIPE_KEY)) {
+                String payload = event("evt_" + token(24), "cus_" + token(14));
+                String header = Webhook.Signature.generateSignatureHeader(payload, key, NOW.getEpochSecond());
+                assertQueued(send("stripe-rolled", headers(header), payload), "stripe-rolled", payload, "/data/object/id");
+            }
+            String payload = event("evt_" + token(24), "cus_" + token(14));
+            String other = Webhook.Signature.generateSignatureHeader(payload, "whsec_" + token(32), NOW.getEpochSecond());
+            assertRefused(send("stripe-rolled", headers(other), payload));
         }
 
         @Test
