@@ -1,7 +1,5 @@
 package dev.ferry.local.dev;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ferry.shared.config.FerryConfig;
 import dev.ferry.shared.spec.IntegrationRegistry;
 import dev.ferry.shared.spec.SpecLoad;
@@ -12,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The configured spec directories loaded as {@code ferry dev} loads them: file by file ({@link SpecLoad}), so a broken
@@ -68,7 +64,7 @@ public final class DevSpecs {
         List<String> lines = new ArrayList<>();
         List<Path> apis = apiDirs().stream().map(d -> d.toAbsolutePath().normalize()).toList();
         load.problems().forEach((file, problems) -> {
-            problems.forEach(p -> lines.add(withLine(file, p).replace(prefix, "")));
+            problems.forEach(p -> lines.add(p.replace(prefix, "")));
             Path path = Path.of(file).toAbsolutePath().normalize();
             String name = path.getFileName().toString().replaceFirst("\\.yaml$", "");
             boolean api = apis.contains(path.getParent());
@@ -77,39 +73,6 @@ public final class DevSpecs {
                     : what + " is not running until the file loads"));
         });
         return lines;
-    }
-
-    private static final Pattern LINELESS = Pattern.compile("^(.+?\\.yaml): ([A-Za-z0-9_.\\[\\]-]+): (.*)$", Pattern.DOTALL);
-
-    /**
-     * The problem with the line of its path added when the loader gave none (it leaves the line out where a dotted path
-     * is ambiguous: mapping fields may hold dots, {@code billing.city}); here each step takes the longest key the file has.
-     */
-    static String withLine(String file, String problem) {
-        Matcher m = LINELESS.matcher(problem);
-        if (!m.matches() || !m.group(1).equals(file)) {
-            return problem;
-        }
-        try {
-            String text = java.nio.file.Files.readString(Path.of(file));
-            JsonNode node = new YAMLMapper().readTree(text);
-            StringBuilder pointer = new StringBuilder();
-            List<String> parts = List.of(m.group(2).replaceAll("\\[(\\d+)]", ".$1").split("\\."));
-            for (int i = 0; i < parts.size() && node != null; ) {
-                int take = parts.size() - i;
-                while (take > 1 && !node.has(String.join(".", parts.subList(i, i + take)))) {
-                    take--;
-                }
-                String key = String.join(".", parts.subList(i, i + take));
-                node = node.isArray() && key.chars().allMatch(Character::isDigit) ? node.get(Integer.parseInt(key)) : node.get(key);
-                pointer.append('/').append(key.replace("~", "~0").replace("/", "~1"));
-                i += take;
-            }
-            return SpecLoader.lineOf(text, pointer.toString())
-                    .map(line -> m.group(1) + ":" + line + ": " + m.group(2) + ": " + m.group(3)).orElse(problem);
-        } catch (java.io.IOException | RuntimeException e) {
-            return problem; // the file changed or went away meanwhile: the problem as the loader said it
-        }
     }
 
     private SpecLoad fresh() {
